@@ -1,0 +1,1 @@
+"""Certificates with a verifiable QR code (built from issue 4 on)."""

@@ -1,0 +1,1 @@
+"""Checks any node implementation against the Liancha standard over HTTP."""

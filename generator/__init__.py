@@ -1,0 +1,1 @@
+"""Synthetic archive catalogues in legacy layouts, with mappings and a ground truth."""

@@ -1,0 +1,1 @@
+"""The self-service kiosk surface (built from issue 5 on)."""

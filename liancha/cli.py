@@ -1,0 +1,25 @@
+"""The `liancha` command: subcommands are defined beside the code they drive and gathered here.
+
+Each subcommand module keeps its heavy imports inside the command functions, so that
+`liancha --help` stays fast and nothing is wired at import time.
+"""
+
+import click
+
+from conformance.cli import conformance_command
+from generator.cli import generate_command
+from liancha.keys_cli import keys_group
+from nodes.cli import node_group
+from schemas.cli import schema_group
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Liancha (联查): joint query of civil records across public archives."""
+
+
+main.add_command(keys_group)
+main.add_command(schema_group)
+main.add_command(node_group)
+main.add_command(generate_command)
+main.add_command(conformance_command)

@@ -1,0 +1,1 @@
+"""The citizens' mobile app API (built from issue 5 on)."""

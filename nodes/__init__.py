@@ -1,0 +1,1 @@
+"""The archive node: answers standard lookups from one archive's own catalogue."""

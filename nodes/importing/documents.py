@@ -1,0 +1,229 @@
+"""Turn one standard row (column -> text) into a record document of the standard.
+
+Problems that make a row unusable raise `RowError` with every reason found; problems
+that lose nothing (a malformed id number kept as written) are returned as warnings.
+"""
+
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from nodes.importing.columns import PERSON_ROLES
+from schemas.id_numbers import InvalidIdNumber, parse_id_number
+from schemas.names import normalize_name
+from schemas.partial_dates import InvalidDate, parse_partial_date
+
+ENUMS = {
+    "access": ("open", "restricted"),
+    "gender": ("M", "F", "U"),
+    "registration_kind": ("marriage", "divorce", "remarriage"),
+    "right_kind": ("ownership", "use", "contract"),
+    "return_reason": ("recruitment", "enrollment", "illness", "replacement", "other"),
+    "recruitment_kind": ("state_owned", "collective", "replacement", "transfer"),
+}
+# An archive that does not say whether a record is open keeps it closed.
+DEFAULT_ACCESS = "restricted"
+
+
+class RowError(Exception):
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+@dataclass
+class RowReader:
+    """Reads typed values out of one row, collecting every problem instead of stopping."""
+
+    row: Mapping[str, str | None]
+    date_formats: Sequence[str] = ()
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def text(self, column: str) -> str | None:
+        value = self.row.get(column)
+        if value is None:
+            return None
+        value = str(value).strip()
+        return value or None
+
+    def date(self, column: str) -> str | None:
+        try:
+            parsed = parse_partial_date(self.text(column), self.date_formats)
+        except InvalidDate as exc:
+            self.problems.append(f"{column}: {exc}")
+            return None
+        return parsed.iso() if parsed else None
+
+    def integer(self, column: str) -> int | None:
+        return self._number(column, int)
+
+    def decimal(self, column: str) -> float | None:
+        return self._number(column, float)
+
+    def _number(self, column: str, kind: type) -> int | float | None:
+        value = self.text(column)
+        if value is None:
+            return None
+        try:
+            number = kind(unicodedata.normalize("NFKC", value))
+        except ValueError:
+            self.problems.append(f"{column}: {value!r} is not a number")
+            return None
+        if number < 0:
+            self.problems.append(f"{column}: {value!r} is negative")
+            return None
+        return number
+
+    def choice(self, column: str, enum: str, default: str | None = None) -> str | None:
+        value = self.text(column)
+        if value is None:
+            return default
+        if value not in ENUMS[enum]:
+            self.problems.append(
+                f"{column}: {value!r} is not one of {', '.join(ENUMS[enum])}"
+            )
+            return None
+        return value
+
+    def identity(self, role: str, name: str | None, id_text: str | None,
+                 gender: str | None = None, birth_date: str | None = None,
+                 native_place: str | None = None) -> dict | None:
+        if name is None:
+            if id_text is not None:
+                self.problems.append(f"{role}_name: missing while the id number is given")
+            return None
+        party: dict = {
+            "role": role,
+            "name": normalize_name(name),
+            "name_raw": name,
+            "id_number": None,
+            "id_number_raw": id_text,
+            "id_number_valid": None,
+            "gender": gender or "U",
+            "birth_date": birth_date,
+            "native_place": native_place,
+        }
+        if not party["name"]:
+            self.problems.append(f"{role}_name: {name!r} has no letters of a name")
+        if id_text is not None:
+            try:
+                parsed = parse_id_number(id_text)
+            except InvalidIdNumber as exc:
+                party["id_number_valid"] = False
+                self.warnings.append(f"{role}_id_number: kept as written: {exc}")
+            else:
+                if parsed is not None:
+                    party["id_number"] = parsed.normalized
+                    party["id_number_valid"] = parsed.valid
+                    if not parsed.valid:
+                        self.warnings.append(
+                            f"{role}_id_number: {id_text} has a bad check character"
+                        )
+        return party
+
+    def person(self, role: str) -> dict | None:
+        return self.identity(
+            role,
+            self.text(f"{role}_name"),
+            self.text(f"{role}_id_number"),
+            self.choice(f"{role}_gender", "gender"),
+            self.date(f"{role}_birth_date"),
+            self.text(f"{role}_native_place"),
+        )
+
+
+def _holders(reader: RowReader) -> list[dict]:
+    names = (reader.text("holder_names") or "").split(";")
+    ids = (reader.text("holder_id_numbers") or "").split(";")
+    if len(ids) > 1 and len(ids) != len(names):
+        reader.problems.append(
+            f"holder_id_numbers: {len(ids)} id numbers for {len(names)} holder names"
+        )
+        return []
+    holders = []
+    for index, name in enumerate(names):
+        id_text = ids[index].strip() if index < len(ids) else ""
+        party = reader.identity("holder", name.strip() or None, id_text or None)
+        if party:
+            holders.append(party)
+    return holders
+
+
+def _details(reader: RowReader, record_type: str) -> dict:
+    t, d = reader.text, reader.date
+    if record_type == "marriage":
+        kind = reader.choice("registration_kind", "registration_kind")
+        if kind is None and t("registration_kind") is None:
+            reader.problems.append("registration_kind: required (marriage, divorce, remarriage)")
+        return {"registration_kind": kind, "certificate_no": t("certificate_no"),
+                "registry_office": t("registry_office")}
+    if record_type == "forestry_right":
+        return {
+            "certificate_no": t("certificate_no"),
+            "location": {"township": t("township"), "village": t("village"),
+                         "plot_no": t("plot_no")},
+            "area_mu": reader.decimal("area_mu"),
+            "forest_type": t("forest_type"),
+            "species": t("species"),
+            "right_kind": reader.choice("right_kind", "right_kind"),
+            "term_start": d("term_start"),
+            "term_end": d("term_end"),
+            "boundaries": {side: t(f"boundary_{side}")
+                           for side in ("east", "south", "west", "north")},
+        }
+    if record_type == "sent_down_youth":
+        return {
+            "origin_unit": t("origin_unit"),
+            "dispatch_date": d("dispatch_date"),
+            "destination": {part: t(f"destination_{part}")
+                            for part in ("county", "commune", "brigade", "team")},
+            "return_date": d("return_date"),
+            "return_reason": reader.choice("return_reason", "return_reason"),
+        }
+    return {
+        "employer": t("employer"),
+        "recruitment_kind": reader.choice("recruitment_kind", "recruitment_kind"),
+        "approval_doc_no": t("approval_doc_no"),
+        "position": t("position"),
+        "prior_status": t("prior_status"),
+    }
+
+
+def build_document(
+    row: Mapping[str, str | None], record_type: str, date_formats: Sequence[str] = ()
+) -> tuple[dict, list[str]]:
+    """The record document for `row` and the warnings it carries; `RowError` if unusable.
+
+    The document holds everything but `record_id` and `archive`, which the node adds when
+    it serves the record: a catalogue database does not depend on the archive's code.
+    """
+    reader = RowReader(row, date_formats)
+    local_id = reader.text("local_id")
+    if local_id is None:
+        reader.problems.append("local_id: required")
+    if record_type == "forestry_right":
+        parties = _holders(reader)
+    else:
+        parties = [p for role in PERSON_ROLES[record_type] if (p := reader.person(role))]
+    if not parties:
+        reader.problems.append("no party: the record names nobody")
+    document = {
+        "local_id": local_id,
+        "record_type": record_type,
+        "reference": {
+            "fonds_no": reader.text("fonds_no"),
+            "catalog_no": reader.text("catalog_no"),
+            "file_no": reader.text("file_no"),
+            "item_no": reader.text("item_no"),
+            "pages": reader.integer("pages"),
+        },
+        "event_date": reader.date("event_date"),
+        "parties": parties,
+        "details": _details(reader, record_type),
+        "access": reader.choice("access", "access", DEFAULT_ACCESS),
+        "digitized_pages": reader.integer("digitized_pages"),
+    }
+    if reader.problems:
+        raise RowError(reader.problems)
+    return document, reader.warnings

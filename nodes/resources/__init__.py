@@ -1,0 +1,1 @@
+"""The node's HTTP surface: thin views over `nodes.services`."""

@@ -1,0 +1,97 @@
+"""The node API v1 of the standard: service-info, search, record by id."""
+
+import logging
+import time
+
+from flask import Response, g, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from nodes.resources import context
+from nodes.services.auth import authorize_hub_call
+from nodes.services.records import counts_by_type, get_record
+from nodes.services.search import search
+from schemas.fields import RECORD_TYPES
+from schemas.records import RecordSchema
+from schemas.search import (
+    ProblemSchema,
+    SearchAnswerSchema,
+    SearchRequestSchema,
+    ServiceInfoSchema,
+)
+from schemas.signing import SIGNATURE_HEADER, public_jwk, sign_body
+
+STANDARD_VERSION = "1"
+HUB_TOKEN = [{"hubToken": []}]
+blp = Blueprint("v1", __name__, url_prefix="/v1", description="The node API of standard v1")
+log = logging.getLogger("liancha.node.access")
+
+
+@blp.after_request
+def sign_answer(response: Response) -> Response:
+    """Every v1 answer carries the node's signature over its exact body."""
+    node = context.settings()
+    response.headers[SIGNATURE_HEADER] = sign_body(
+        node.signing_key, response.get_data(), node.archive_code, g.get("request_id")
+    )
+    return response
+
+
+@blp.route("/service-info")
+class ServiceInfo(MethodView):
+    @blp.response(200, ServiceInfoSchema)
+    def get(self) -> dict:
+        """What this node is: archive, standard version, record counts, signing keys."""
+        node = context.settings()
+        with context.session() as session:
+            counts = counts_by_type(session)
+        return {
+            "archive": {"code": node.archive_code, "name": node.archive_name,
+                        "region_code": node.region_code},
+            "standard_version": STANDARD_VERSION,
+            "record_types": list(RECORD_TYPES),
+            "counts": {record_type: counts.get(record_type, 0) for record_type in RECORD_TYPES},
+            "signing_keys": [public_jwk(node.signing_key.public_key())],
+        }
+
+
+@blp.route("/search")
+class Search(MethodView):
+    @blp.doc(security=HUB_TOKEN)
+    @blp.arguments(SearchRequestSchema)
+    @blp.response(200, SearchAnswerSchema)
+    @blp.alt_response(401, schema=ProblemSchema, description="Missing or refused hub token")
+    def post(self, body: dict) -> dict:
+        """Find the records in which the subject may be a party, with the reason for each."""
+        started = time.perf_counter()
+        g.request_id = body["request_id"]
+        node = context.settings()
+        with context.session() as session:
+            call = authorize_hub_call(session, node, request.headers.get("Authorization"))
+            result = search(session, node, body)
+        log.info("search request_id=%s jti=%s purpose=%r total=%d", body["request_id"],
+                 call.jti, call.purpose, result.total)
+        return {
+            "archive": {"code": node.archive_code, "name": node.archive_name},
+            "request_id": body["request_id"],
+            "records": result.records,
+            "total": result.total,
+            "truncated": result.truncated,
+            "took_ms": round((time.perf_counter() - started) * 1000, 2),
+        }
+
+
+@blp.route("/records/<path:record_id>")
+class RecordById(MethodView):
+    @blp.doc(security=HUB_TOKEN)
+    @blp.response(200, RecordSchema)
+    @blp.alt_response(401, schema=ProblemSchema, description="Missing or refused hub token")
+    @blp.alt_response(404, schema=ProblemSchema, description="No such record here")
+    def get(self, record_id: str) -> dict:
+        """One record by its standard id."""
+        node = context.settings()
+        with context.session() as session:
+            call = authorize_hub_call(session, node, request.headers.get("Authorization"))
+            record = get_record(session, node, record_id)
+        log.info("record %s jti=%s purpose=%r", record_id, call.jti, call.purpose)
+        return record

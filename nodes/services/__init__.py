@@ -1,0 +1,1 @@
+"""The node's services: rules and transactions, called by resources and the CLI."""

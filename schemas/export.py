@@ -1,0 +1,62 @@
+"""Export the standard's marshmallow schemas as JSON Schema files (draft 2020-12)."""
+
+import json
+from pathlib import Path
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from marshmallow import Schema
+
+from schemas import records, search
+
+EXPORTED: dict[str, type[Schema]] = {
+    "Record": records.RecordSchema,
+    "MarriageDetails": records.MarriageDetails,
+    "ForestryRightDetails": records.ForestryRightDetails,
+    "SentDownYouthDetails": records.SentDownYouthDetails,
+    "EmploymentDetails": records.EmploymentDetails,
+    "SearchRequest": search.SearchRequestSchema,
+    "SearchAnswer": search.SearchAnswerSchema,
+    "ServiceInfo": search.ServiceInfoSchema,
+    "Problem": search.ProblemSchema,
+}
+
+
+def json_schemas() -> dict[str, dict]:
+    """Every exported schema as a self-contained JSON Schema document."""
+    spec = APISpec("liancha-standard", "1", "3.1.0", plugins=[MarshmallowPlugin()])
+    for name, schema in EXPORTED.items():
+        spec.components.schema(name, schema=schema)
+    components = spec.to_dict()["components"]["schemas"]
+    documents = {}
+    for name in EXPORTED:
+        document = _rewrite_refs(components[name])
+        document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        document["$id"] = f"https://liancha.example/standard/v1/{name}.json"
+        document["title"] = name
+        document["$defs"] = {key: _rewrite_refs(value) for key, value in components.items()}
+        documents[name] = document
+    return documents
+
+
+def _rewrite_refs(node: object) -> object:
+    if isinstance(node, dict):
+        return {
+            key: value.replace("#/components/schemas/", "#/$defs/")
+            if key == "$ref"
+            else _rewrite_refs(value)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_rewrite_refs(item) for item in node]
+    return node
+
+
+def export(directory: Path) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, document in json_schemas().items():
+        path = directory / f"{name}.schema.json"
+        path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        written.append(path)
+    return written

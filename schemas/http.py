@@ -1,0 +1,96 @@
+"""The standard's HTTP conventions shared by every deployable: problem+json errors, API docs.
+
+Errors are RFC 9457 problem details; validation failures carry `errors`, a map from a
+dotted field path (`subject.id_number`) to its messages.
+"""
+
+import logging
+from http import HTTPStatus
+
+import swagger_ui_bundle
+from flask import Blueprint, Flask, Response, json, send_from_directory
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+
+from schemas.search import ProblemSchema
+
+PROBLEM_JSON = "application/problem+json"
+SWAGGER_ASSETS = "/_swagger-ui/"
+log = logging.getLogger(__name__)
+
+
+def problem_response(status: int, detail: str | None = None, title: str | None = None,
+                     errors: dict | None = None, headers: dict | None = None) -> Response:
+    body: dict = {
+        "type": "about:blank",
+        "title": title or HTTPStatus(status).phrase,
+        "status": status,
+    }
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    response = Response(json.dumps(body, ensure_ascii=False), status, mimetype=PROBLEM_JSON)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def flatten_errors(messages: object, prefix: str = "") -> dict[str, list[str]]:
+    """webargs/marshmallow nested messages as {"a.b": [...]}; request locations dropped."""
+    if isinstance(messages, list | tuple):
+        return {prefix or "_request": [str(m) for m in messages]}
+    if not isinstance(messages, dict):
+        return {prefix or "_request": [str(messages)]}
+    flat: dict[str, list[str]] = {}
+    for key, value in messages.items():
+        if not prefix and key in ("json", "query", "form", "headers", "view_args", "files"):
+            flat.update(flatten_errors(value, ""))
+            continue
+        name = prefix if key == "_schema" else f"{prefix}.{key}" if prefix else str(key)
+        for path, found in flatten_errors(value, name).items():
+            flat.setdefault(path, []).extend(found)
+    return flat
+
+
+class ProblemApi(Api):
+    """A flask-smorest Api whose every error answer is problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error: HTTPException):  # type: ignore[override]
+        status = error.code or 500
+        if status >= 500:
+            log.error("unhandled error", exc_info=getattr(error, "original_exception", error))
+            return problem_response(status, "The server failed; the error is logged.")
+        data = getattr(error, "data", None) or {}
+        errors = data.get("errors") or data.get("messages")
+        if status == 422 and errors:
+            return problem_response(422, "The request has invalid fields; see errors.",
+                                    "Invalid input", flatten_errors(errors), data.get("headers"))
+        return problem_response(status, data.get("message") or error.description,
+                                headers=data.get("headers"))
+
+
+def api_settings(title: str, version: str = "1") -> dict[str, object]:
+    """flask-smorest settings: OpenAPI at /openapi.json, Swagger UI at /docs, served locally."""
+    return {
+        "API_TITLE": title,
+        "API_VERSION": version,
+        "OPENAPI_VERSION": "3.1.0",
+        "OPENAPI_URL_PREFIX": "/",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        "OPENAPI_SWAGGER_UI_URL": SWAGGER_ASSETS,
+    }
+
+
+def register_swagger_assets(app: Flask) -> None:
+    """Serve Swagger UI's files from the installed bundle: the docs work with no internet."""
+    assets = Blueprint("swagger_assets", __name__)
+
+    @assets.get(f"{SWAGGER_ASSETS}<path:filename>")
+    def swagger_asset(filename: str) -> Response:
+        return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename)
+
+    app.register_blueprint(assets)

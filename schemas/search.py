@@ -1,0 +1,92 @@
+"""Schemas of the node's search request and answer, and of its service descriptor."""
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from schemas.fields import GENDERS, RECORD_TYPES, PartialDate, one_of
+from schemas.records import ArchiveSchema, RecordSchema
+
+MATCH_BASES = (
+    "id_number",
+    "id_number_15",
+    "id_number_check_char",
+    "name_exact",
+    "name_variant",
+    "name_pinyin",
+    "birth_date",
+    "gender",
+    "implied_by_id_number",
+)
+
+
+class SubjectSchema(Schema):
+    id_number = fields.String(
+        validate=validate.Length(min=1, max=40),
+        metadata={"description": "18 or 15 characters; a 15-digit form is upgraded"},
+    )
+    name = fields.String(validate=validate.Length(min=1, max=64))
+    birth_date = PartialDate()
+    gender = one_of(GENDERS)
+
+    @validates_schema
+    def _needs_id_or_name(self, data: dict, **kwargs: object) -> None:
+        if not data.get("id_number") and not data.get("name"):
+            raise ValidationError("A subject needs an id_number or a name.", "id_number")
+
+
+class SearchRequestSchema(Schema):
+    subject = fields.Nested(SubjectSchema, required=True)
+    record_types = fields.List(one_of(RECORD_TYPES), validate=validate.Length(min=1))
+    event_date_from = PartialDate()
+    event_date_to = PartialDate()
+    purpose = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    request_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+class MatchSchema(Schema):
+    score = fields.Float(required=True, validate=validate.Range(min=0, max=1))
+    basis = fields.List(one_of(MATCH_BASES), required=True)
+
+
+class MatchedRecordSchema(RecordSchema):
+    match = fields.Nested(MatchSchema, required=True)
+
+
+class SearchAnswerSchema(Schema):
+    archive = fields.Nested(ArchiveSchema, required=True)
+    request_id = fields.String(required=True)
+    records = fields.List(fields.Nested(MatchedRecordSchema), required=True)
+    total = fields.Integer(required=True, metadata={"description": "matches before truncation"})
+    truncated = fields.Boolean(required=True)
+    took_ms = fields.Float(required=True)
+
+
+class JwkSchema(Schema):
+    kty = fields.String(required=True)
+    crv = fields.String(required=True)
+    x = fields.String(required=True)
+    kid = fields.String(required=True)
+    use = fields.String()
+    alg = fields.String()
+
+
+class ServiceArchiveSchema(ArchiveSchema):
+    region_code = fields.String(required=True)
+
+
+class ServiceInfoSchema(Schema):
+    archive = fields.Nested(ServiceArchiveSchema, required=True)
+    standard_version = fields.String(required=True)
+    record_types = fields.List(one_of(RECORD_TYPES), required=True)
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    signing_keys = fields.List(fields.Nested(JwkSchema), required=True)
+
+
+class ProblemSchema(Schema):
+    """RFC 9457 problem details; `errors` carries field-level validation messages."""
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String()
+    instance = fields.String()
+    errors = fields.Dict()

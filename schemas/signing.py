@@ -1,0 +1,134 @@
+"""Ed25519 keys, hub tokens and signed answers: the cryptographic half of the standard.
+
+Hub tokens are EdDSA JWTs (`iss`, `aud` = archive code, `iat`, `exp`, `jti`, `purpose`).
+Answers carry `Liancha-Signature`: a compact JWS over `{body_sha256, archive, iat,
+request_id}`, so that whoever keeps the body and the signature can prove where it came from.
+"""
+
+import base64
+import hashlib
+import json
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+SIGNATURE_HEADER = "Liancha-Signature"
+HUB_ISSUER = "liancha-hub"
+MAX_TOKEN_LIFETIME_S = 300
+
+
+class SignatureInvalid(Exception):
+    """An answer's signature is missing, malformed, from an unknown key or does not match."""
+
+
+def generate_key_pair(directory: Path) -> tuple[Path, Path]:
+    """Write `private.pem` (PKCS#8, mode 0600) and `public.pem` for a new Ed25519 key."""
+    directory.mkdir(parents=True, exist_ok=True)
+    key = Ed25519PrivateKey.generate()
+    private_path, public_path = directory / "private.pem", directory / "public.pem"
+    private_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    private_path.chmod(0o600)
+    public_path.write_bytes(public_pem(key.public_key()))
+    return private_path, public_path
+
+
+def public_pem(key: Ed25519PublicKey) -> bytes:
+    return key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+def load_private_key(path: Path) -> Ed25519PrivateKey:
+    key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError(f"{path} is not an Ed25519 private key")
+    return key
+
+
+def load_public_key(path: Path) -> Ed25519PublicKey:
+    key = serialization.load_pem_public_key(Path(path).read_bytes())
+    if not isinstance(key, Ed25519PublicKey):
+        raise ValueError(f"{path} is not an Ed25519 public key")
+    return key
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def public_jwk(key: Ed25519PublicKey) -> dict[str, str]:
+    """The key as an OKP JWK, with its RFC 7638 thumbprint as `kid`."""
+    x = _b64url(key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
+    thumbprint_input = json.dumps({"crv": "Ed25519", "kty": "OKP", "x": x}, separators=(",", ":"))
+    kid = _b64url(hashlib.sha256(thumbprint_input.encode()).digest())
+    return {"kty": "OKP", "crv": "Ed25519", "x": x, "kid": kid, "use": "sig", "alg": "EdDSA"}
+
+
+def key_from_jwk(jwk: dict[str, str]) -> Ed25519PublicKey:
+    raw = base64.urlsafe_b64decode(jwk["x"] + "=" * (-len(jwk["x"]) % 4))
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
+def mint_hub_token(
+    key: Ed25519PrivateKey, audience: str, purpose: str, lifetime_s: int = 60
+) -> str:
+    """A short-lived token for one call to the node of archive `audience`."""
+    now = int(time.time())
+    claims = {
+        "iss": HUB_ISSUER,
+        "aud": audience,
+        "iat": now,
+        "exp": now + lifetime_s,
+        "jti": uuid.uuid4().hex,
+        "purpose": purpose,
+    }
+    return jwt.encode(claims, key, algorithm="EdDSA")
+
+
+def sign_body(key: Ed25519PrivateKey, body: bytes, archive: str, request_id: str | None) -> str:
+    payload = {
+        "body_sha256": hashlib.sha256(body).hexdigest(),
+        "archive": archive,
+        "iat": int(time.time()),
+        "request_id": request_id,
+    }
+    return jwt.encode(
+        payload, key, algorithm="EdDSA", headers={"kid": public_jwk(key.public_key())["kid"]}
+    )
+
+
+@dataclass(frozen=True)
+class SignedAnswer:
+    archive: str
+    request_id: str | None
+    issued_at: int
+    kid: str
+
+
+def verify_body(
+    signature: str | None, body: bytes, keys: dict[str, Ed25519PublicKey]
+) -> SignedAnswer:
+    """Check an answer's signature against the keys known for its node (by `kid`)."""
+    if not signature:
+        raise SignatureInvalid("the answer carries no signature")
+    try:
+        kid = jwt.get_unverified_header(signature).get("kid")
+        if kid not in keys:
+            raise SignatureInvalid(f"the answer is signed with an unknown key {kid!r}")
+        claims = jwt.decode(signature, keys[kid], algorithms=["EdDSA"])
+    except jwt.PyJWTError as exc:
+        raise SignatureInvalid(f"the signature does not verify: {exc}") from exc
+    if claims.get("body_sha256") != hashlib.sha256(body).hexdigest():
+        raise SignatureInvalid("the signature does not match the body")
+    return SignedAnswer(claims.get("archive"), claims.get("request_id"), claims.get("iat"), kid)
