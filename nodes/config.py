@@ -1,4 +1,4 @@
-"""The node's settings, read once: defaults, then `LIANCHA_*` variables, then the caller's mapping."""
+"""The node's settings, read once: defaults, then `LIANCHA_*` variables, then the caller's."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass

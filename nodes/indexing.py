@@ -1,12 +1,14 @@
 """The searchable keys of a record: one row per party, and the record's event-date range."""
 
 import unicodedata
+from functools import lru_cache
 
 from schemas.id_numbers import to_15
 from schemas.names import pinyin_key
 from schemas.partial_dates import PartialDate
 
 
+@lru_cache(maxsize=100_000)
 def date_range(iso: str | None) -> tuple[str | None, str | None]:
     if not iso:
         return None, None

@@ -1,6 +1,6 @@
 """Schemas of the node's search request and answer, and of its service descriptor."""
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from schemas.fields import GENDERS, RECORD_TYPES, PartialDate, one_of
 from schemas.records import ArchiveSchema, RecordSchema
@@ -83,6 +83,9 @@ class ServiceInfoSchema(Schema):
 
 class ProblemSchema(Schema):
     """RFC 9457 problem details; `errors` carries field-level validation messages."""
+
+    class Meta:
+        unknown = INCLUDE  # RFC 9457 allows extension members
 
     type = fields.String(required=True)
     title = fields.String(required=True)

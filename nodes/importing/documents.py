@@ -7,6 +7,7 @@ that lose nothing (a malformed id number kept as written) are returned as warnin
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from nodes.importing.columns import PERSON_ROLES
 from schemas.id_numbers import InvalidIdNumber, parse_id_number
@@ -25,6 +26,14 @@ ENUMS = {
 DEFAULT_ACCESS = "restricted"
 
 
+@lru_cache(maxsize=100_000)
+def _iso_date(text: str | None, formats: tuple[str, ...]) -> str | None:
+    # Catalogues repeat the same few thousand dates; an exception is not cached and
+    # is raised again for every row that holds the bad date.
+    parsed = parse_partial_date(text, formats)
+    return parsed.iso() if parsed else None
+
+
 class RowError(Exception):
     def __init__(self, reasons: list[str]) -> None:
         super().__init__("; ".join(reasons))
@@ -35,25 +44,20 @@ class RowError(Exception):
 class RowReader:
     """Reads typed values out of one row, collecting every problem instead of stopping."""
 
-    row: Mapping[str, str | None]
+    row: Mapping[str, str | None]  # stripped text, None where empty (Mapping_.apply)
     date_formats: Sequence[str] = ()
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def text(self, column: str) -> str | None:
-        value = self.row.get(column)
-        if value is None:
-            return None
-        value = str(value).strip()
-        return value or None
+        return self.row.get(column)  # rows come stripped, empty cells as None
 
     def date(self, column: str) -> str | None:
         try:
-            parsed = parse_partial_date(self.text(column), self.date_formats)
+            return _iso_date(self.text(column), tuple(self.date_formats))
         except InvalidDate as exc:
             self.problems.append(f"{column}: {exc}")
             return None
-        return parsed.iso() if parsed else None
 
     def integer(self, column: str) -> int | None:
         return self._number(column, int)

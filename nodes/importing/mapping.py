@@ -31,14 +31,15 @@ class Mapping_:
     columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     splits: tuple[Split, ...] = ()
     values: dict[str, dict[str, str]] = field(default_factory=dict)
-    constants: dict[str, str] = field(default_factory=dict)
+    constants: dict[str, str | None] = field(default_factory=dict)
     date_formats: tuple[str, ...] = ()
     identity: bool = False
 
     def apply(self, legacy: Mapping[str, object]) -> dict[str, str | None]:
-        """The standard row for one legacy row (column -> text or None)."""
+        """The standard row for one legacy row: column -> stripped text, or None if empty."""
         if self.identity:
-            row = {k: _text(v) for k, v in legacy.items()}
+            row = {k: (v.strip() or None) if isinstance(v, str) else _text(v)
+                   for k, v in legacy.items()}
         else:
             row = {}
             for standard, sources in self.columns.items():
@@ -107,7 +108,8 @@ def load_mapping(path: Path, record_type: str) -> Mapping_:
         check(k, "values"): {str(a): str(b) for a, b in (v or {}).items()}
         for k, v in (raw.get("values") or {}).items()
     }
-    constants = {check(k, "constants"): str(v) for k, v in (raw.get("constants") or {}).items()}
+    constants = {check(k, "constants"): str(v).strip() or None
+                 for k, v in (raw.get("constants") or {}).items()}
     if "local_id" not in columns and "local_id" not in constants:
         raise MappingError(f"{path}: columns must name the legacy column for local_id")
     return Mapping_(

@@ -27,6 +27,16 @@ blp = Blueprint("v1", __name__, url_prefix="/v1", description="The node API of s
 log = logging.getLogger("liancha.node.access")
 
 
+@blp.before_request
+def authorize() -> None:
+    """Everything but service-info needs a hub token, checked before the body is read."""
+    if request.endpoint == "v1.ServiceInfo" or request.method == "OPTIONS":
+        return
+    node = context.settings()
+    with context.session() as session:
+        g.hub_call = authorize_hub_call(session, node, request.headers.get("Authorization"))
+
+
 @blp.after_request
 def sign_answer(response: Response) -> Response:
     """Every v1 answer carries the node's signature over its exact body."""
@@ -67,10 +77,9 @@ class Search(MethodView):
         g.request_id = body["request_id"]
         node = context.settings()
         with context.session() as session:
-            call = authorize_hub_call(session, node, request.headers.get("Authorization"))
             result = search(session, node, body)
         log.info("search request_id=%s jti=%s purpose=%r total=%d", body["request_id"],
-                 call.jti, call.purpose, result.total)
+                 g.hub_call.jti, g.hub_call.purpose, result.total)
         return {
             "archive": {"code": node.archive_code, "name": node.archive_name},
             "request_id": body["request_id"],
@@ -91,7 +100,6 @@ class RecordById(MethodView):
         """One record by its standard id."""
         node = context.settings()
         with context.session() as session:
-            call = authorize_hub_call(session, node, request.headers.get("Authorization"))
             record = get_record(session, node, record_id)
-        log.info("record %s jti=%s purpose=%r", record_id, call.jti, call.purpose)
+        log.info("record %s jti=%s purpose=%r", record_id, g.hub_call.jti, g.hub_call.purpose)
         return record

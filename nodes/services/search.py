@@ -17,8 +17,13 @@ from nodes.errors import InvalidInput
 from nodes.indexing import written_form
 from nodes.models import Party, Record
 from nodes.services.records import present
-from schemas.id_numbers import IdNumber, InvalidIdNumber, implied_birth_date, implied_gender
-from schemas.id_numbers import parse_id_number
+from schemas.id_numbers import (
+    IdNumber,
+    InvalidIdNumber,
+    implied_birth_date,
+    implied_gender,
+    parse_id_number,
+)
 from schemas.names import normalize_name, pinyin_key
 from schemas.partial_dates import PartialDate
 

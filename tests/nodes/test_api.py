@@ -98,8 +98,8 @@ def test_token_attacks_are_refused_with_401(app, keys, attack):
         token = jwt.encode(claims(exp=int(time.time()) + 3600), hub_key, algorithm="EdDSA")
     else:
         token = None
-        response = client.post("/v1/search", json=BODY,
-                               headers={"Authorization": f"Basic {mint_hub_token(hub_key, '1', 'x')}"})
+        basic = f"Basic {mint_hub_token(hub_key, ARCHIVE['code'], 'x')}"
+        response = client.post("/v1/search", json=BODY, headers={"Authorization": basic})
     if attack != "not_bearer":
         response = post(client, token)
     assert response.status_code == 401

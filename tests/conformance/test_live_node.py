@@ -1,0 +1,52 @@
+"""Our own node against every conformance check, through the Python API and the CLI."""
+
+import re
+
+from click.testing import CliRunner
+
+from conformance.checks import CHECKS
+from conformance.cli import conformance_command
+from conformance.runner import run_conformance
+from tests.conformance.conftest import ARCHIVE_CODE, Served
+
+
+def test_our_node_passes_every_check(live_node: Served) -> None:
+    results = run_conformance(live_node.url, live_node.hub_key)
+    failed = {result.name: result.line() for result in results if not result.passed}
+    assert failed == {}, "\n".join(failed.values())
+    assert [result.name for result in results] == [check.name for check in CHECKS]
+    by_name = {result.name: result for result in results}
+    assert "2 record(s)" in by_name["search.answer"].detail
+    assert "skipped" not in by_name["records.by-id"].detail
+
+
+def test_a_search_by_id_number_and_an_explicit_archive_code(live_node: Served) -> None:
+    results = run_conformance(live_node.url, live_node.hub_key, archive_code=ARCHIVE_CODE,
+                              subject={"id_number": "11010519491231002X"})
+    failed = {result.name for result in results if not result.passed}
+    assert failed == set(), [r.line() for r in results if not r.passed]
+    by_name = {result.name: result for result in results}
+    assert "skipped" in by_name["records.by-id"].detail  # nobody holds that id number
+
+
+def test_cli_prints_a_line_per_check_and_a_summary(live_node: Served) -> None:
+    result = CliRunner().invoke(
+        conformance_command,
+        [live_node.url, "--hub-key", str(live_node.hub_key), "--timeout", "5",
+         "--subject-name", "张伟"],
+    )
+    lines = result.output.strip().splitlines()
+    assert lines[-1] == f"{len(CHECKS)} passed, 0 failed", result.output
+    assert result.exit_code == 0, result.output
+    assert len(lines) == len(CHECKS) + 1
+    assert all(re.match(r"^PASS [a-z0-9.-]+: \S", line) for line in lines[:-1])
+
+
+def test_cli_fails_on_a_wrong_archive_code(live_node: Served) -> None:
+    result = CliRunner().invoke(
+        conformance_command,
+        [live_node.url, "--hub-key", str(live_node.hub_key), "--archive-code", "999999"],
+    )
+    assert result.exit_code == 1
+    assert "FAIL search.answer:" in result.output
+    assert re.fullmatch(r"\d+ passed, \d+ failed", result.output.strip().splitlines()[-1])
