@@ -8,6 +8,7 @@ import click
 
 from conformance.cli import conformance_command
 from generator.cli import generate_command
+from liancha.demo import demo_command
 from liancha.keys_cli import keys_group
 from nodes.cli import node_group
 from schemas.cli import schema_group
@@ -23,3 +24,4 @@ main.add_command(schema_group)
 main.add_command(node_group)
 main.add_command(generate_command)
 main.add_command(conformance_command)
+main.add_command(demo_command)

@@ -95,3 +95,16 @@ def import_command(database_url: str, record_type: str, mapping: Path | None,
             writer.writerows((line, "warning", reason) for line, reason in result.warnings)
     if result.rejected:
         sys.exit(EXIT_SOME_REJECTED)
+
+
+@node_group.command("token")
+@click.option("--hub-key", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="The hub's private.pem.")
+@click.option("--archive", "archive_code", required=True, help="The node's archive code (aud).")
+@click.option("--purpose", default="developer test", show_default=True)
+@click.option("--lifetime", default=300, type=int, show_default=True, help="Seconds.")
+def token_command(hub_key: str, archive_code: str, purpose: str, lifetime: int) -> None:
+    """Print a single-use token for one call to a node, signed as the hub signs it."""
+    from schemas.signing import load_private_key, mint_hub_token
+
+    click.echo(mint_hub_token(load_private_key(Path(hub_key)), archive_code, purpose, lifetime))

@@ -28,6 +28,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
+# The search indexes of the party table. A first import into an empty node builds them
+# once at the end (much faster than keeping them up to date row by row); start-up and
+# every import re-create any that are missing, e.g. after an import was killed.
+PARTY_INDEXES = {
+    "ix_parties_id_body": "id_body",
+    "ix_parties_name_pinyin": "name_pinyin",
+    "ix_parties_record_pk": "record_pk",
+}
+
+
 def upgrade_schema(engine: Engine) -> None:
     """Create or upgrade the schema to the newest migration (a new database just works)."""
     config = AlembicConfig()
@@ -35,6 +45,19 @@ def upgrade_schema(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+    ensure_party_indexes(engine)
+
+
+def drop_party_indexes(engine: Engine) -> None:
+    with engine.begin() as connection:
+        for name in PARTY_INDEXES:
+            connection.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+
+
+def ensure_party_indexes(engine: Engine) -> None:
+    with engine.begin() as connection:
+        for name, column in PARTY_INDEXES.items():
+            connection.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name} ON parties ({column})")
 
 
 class Database:

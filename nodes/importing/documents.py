@@ -44,13 +44,14 @@ class RowError(Exception):
 class RowReader:
     """Reads typed values out of one row, collecting every problem instead of stopping."""
 
-    row: Mapping[str, str | None]  # stripped text, None where empty (Mapping_.apply)
+    row: Mapping[str, str | None]
     date_formats: Sequence[str] = ()
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def text(self, column: str) -> str | None:
-        return self.row.get(column)  # rows come stripped, empty cells as None
+        value = self.row.get(column)
+        return (value.strip() or None) if value else None
 
     def date(self, column: str) -> str | None:
         try:

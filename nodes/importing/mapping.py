@@ -36,10 +36,9 @@ class Mapping_:
     identity: bool = False
 
     def apply(self, legacy: Mapping[str, object]) -> dict[str, str | None]:
-        """The standard row for one legacy row: column -> stripped text, or None if empty."""
+        """The standard row for one legacy row (column -> text, None or empty if unknown)."""
         if self.identity:
-            row = {k: (v.strip() or None) if isinstance(v, str) else _text(v)
-                   for k, v in legacy.items()}
+            row = dict(legacy)  # the standard CSV: RowReader.text strips as it reads
         else:
             row = {}
             for standard, sources in self.columns.items():

@@ -1,29 +1,42 @@
 """Import a catalogue file into the node's database, in batches, idempotently by local_id.
 
 Every row ends in exactly one of: inserted, updated, unchanged, rejected (with its line
-and reason). A rejected row never stops the rest of the file. With `parallel`, rows are
-turned into documents in a second process while this one writes the previous batch.
+and reason). A rejected row never stops the rest of the file.
 """
 
 import hashlib
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
-from multiprocessing import get_context
 from pathlib import Path
 
 import orjson
-from sqlalchemy import Connection, Engine, Table, delete, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    String,
+    Table,
+    any_,
+    delete,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from nodes.importing.documents import RowError, build_document
 from nodes.importing.mapping import STANDARD, Mapping_
 from nodes.importing.readers import read_rows
 from nodes.indexing import date_range, party_rows
 from nodes.models import Party, Record
+from nodes.storage import drop_party_indexes, ensure_party_indexes
 
 BATCH_SIZE = 2000
+RECORD_COLUMNS = ("record_type", "local_id", "event_start", "event_end", "access",
+                  "content_hash", "document")
+PARTY_COLUMNS = ("role", "name", "name_written", "name_pinyin", "id_number", "id_body",
+                 "id_valid", "id_was_15", "birth_start", "birth_end", "gender")
 ANALYZE_AFTER_BATCHES = frozenset({0, 4, 16, 64, 256})
 
 
@@ -43,13 +56,18 @@ class ImportReport:
 
 @dataclass
 class _Prepared:
-    """One row ready to store: the record's column values and its party index rows."""
+    """One row ready to store: the record's values and its party index rows, as tuples
+    in RECORD_COLUMNS and PARTY_COLUMNS order."""
 
     line: int
     local_id: str
-    values: dict
-    parties: list[dict]
+    values: tuple
+    parties: list[tuple]
     warnings: list[str]
+
+    @property
+    def content_hash(self) -> str:
+        return self.values[5]
 
 
 _Outcome = _Prepared | tuple[int, str]  # a prepared row, or (line, reason) for a rejected one
@@ -61,12 +79,29 @@ def import_file(
     path: Path,
     mapping: Mapping_ = STANDARD,
     progress: Callable[[int], None] | None = None,
-    parallel: bool = False,
 ) -> ImportReport:
     report = ImportReport(record_type)
+    bulk_load = _is_empty(engine)
+    if bulk_load:
+        drop_party_indexes(engine)
+    try:
+        _import_rows(engine, record_type, Path(path), mapping, progress, report)
+    finally:
+        ensure_party_indexes(engine)
+    return report
+
+
+def _is_empty(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        return connection.execute(select(Party.pk).limit(1)).first() is None
+
+
+def _import_rows(engine: Engine, record_type: str, path: Path, mapping: Mapping_,
+                 progress: Callable[[int], None] | None, report: ImportReport) -> None:
     seen: dict[str, int] = {}
-    chunks = _chunks(read_rows(Path(path), mapping))
-    for number, outcomes in enumerate(_prepared_chunks(chunks, record_type, mapping, parallel)):
+    chunks = _chunks(read_rows(path, mapping))
+    for number, chunk in enumerate(chunks):
+        outcomes = prepare_chunk(chunk, record_type, mapping)
         batch = []
         for outcome in outcomes:
             if isinstance(outcome, tuple):
@@ -88,7 +123,6 @@ def import_file(
                 connection.exec_driver_sql("ANALYZE records, parties")
         if progress:
             progress(len(outcomes))
-    return report
 
 
 def _chunks(rows: Iterator[tuple[int, dict]]) -> Iterator[list[tuple[int, dict]]]:
@@ -96,26 +130,9 @@ def _chunks(rows: Iterator[tuple[int, dict]]) -> Iterator[list[tuple[int, dict]]
         yield chunk
 
 
-def _prepared_chunks(chunks: Iterator[list], record_type: str, mapping: Mapping_,
-                     parallel: bool) -> Iterator[list[_Outcome]]:
-    if not parallel:
-        for chunk in chunks:
-            yield prepare_chunk(chunk, record_type, mapping)
-        return
-    # One chunk is prepared in the worker while the previous one is written here.
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        pending: deque[Future] = deque()
-        for chunk in chunks:
-            pending.append(pool.submit(prepare_chunk, chunk, record_type, mapping))
-            if len(pending) > 2:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-
-
 def prepare_chunk(chunk: list[tuple[int, dict]], record_type: str,
                   mapping: Mapping_) -> list[_Outcome]:
-    """Rows to documents and index rows; pure, so it may run in another process."""
+    """Rows to documents and index rows (no database work)."""
     outcomes: list[_Outcome] = []
     for line, legacy in chunk:
         if "__width_error__" in legacy:
@@ -129,17 +146,10 @@ def prepare_chunk(chunk: list[tuple[int, dict]], record_type: str,
             continue
         encoded = orjson.dumps(document)
         event_start, event_end = date_range(document["event_date"])
-        values = {
-            "record_type": record_type,
-            "local_id": document["local_id"],
-            "event_start": event_start,
-            "event_end": event_end,
-            "access": document["access"],
-            "content_hash": hashlib.sha256(encoded).hexdigest(),
-            "document": encoded.decode(),
-        }
-        outcomes.append(_Prepared(line, document["local_id"], values, party_rows(document),
-                                  warnings))
+        values = (record_type, document["local_id"], event_start, event_end,
+                  document["access"], hashlib.sha256(encoded).hexdigest(), encoded.decode())
+        parties = [tuple(party[c] for c in PARTY_COLUMNS) for party in party_rows(document)]
+        outcomes.append(_Prepared(line, document["local_id"], values, parties, warnings))
     return outcomes
 
 
@@ -149,26 +159,35 @@ def _store(engine: Engine, record_type: str, batch: list[_Prepared],
         existing = dict(connection.execute(
             select(Record.local_id, Record.content_hash).where(
                 Record.record_type == record_type,
-                Record.local_id.in_([item.local_id for item in batch]),
+                _local_id_in(connection, [item.local_id for item in batch]),
             )
         ).all())
         fresh = [item for item in batch if item.local_id not in existing]
         changed = [item for item in batch if item.local_id in existing
-                   and existing[item.local_id] != item.values["content_hash"]]
+                   and existing[item.local_id] != item.content_hash]
         report.unchanged += len(batch) - len(fresh) - len(changed)
         if changed:
             _replace(connection, record_type, changed)
             report.updated += len(changed)
         if fresh:
-            _bulk_insert(connection, Record.__table__, [item.values for item in fresh])
+            _bulk_insert(connection, Record.__table__, RECORD_COLUMNS,
+                         [item.values for item in fresh])
             pks = dict(connection.execute(
                 select(Record.local_id, Record.pk).where(
                     Record.record_type == record_type,
-                    Record.local_id.in_([item.local_id for item in fresh]),
+                    _local_id_in(connection, [item.local_id for item in fresh]),
                 )
             ).all())
             _insert_parties(connection, ((pks[item.local_id], item) for item in fresh))
             report.inserted += len(fresh)
+
+
+def _local_id_in(connection: Connection, local_ids: list[str]) -> ColumnElement[bool]:
+    # PostgreSQL takes the batch as one array parameter; thousands of IN placeholders
+    # cost more to send and parse than the lookup itself.
+    if connection.dialect.name == "postgresql":
+        return Record.local_id == any_(literal(local_ids, ARRAY(String)))
+    return Record.local_id.in_(local_ids)
 
 
 def _replace(connection: Connection, record_type: str, changed: list[_Prepared]) -> None:
@@ -177,7 +196,7 @@ def _replace(connection: Connection, record_type: str, changed: list[_Prepared])
         pks.append(connection.execute(
             update(Record)
             .where(Record.record_type == record_type, Record.local_id == item.local_id)
-            .values(item.values)
+            .values(dict(zip(RECORD_COLUMNS, item.values, strict=True)))
             .returning(Record.pk)
         ).scalar_one())
     connection.execute(delete(Party).where(Party.record_pk.in_(pks)))
@@ -185,24 +204,24 @@ def _replace(connection: Connection, record_type: str, changed: list[_Prepared])
 
 
 def _insert_parties(connection: Connection, items: Iterable[tuple[int, _Prepared]]) -> None:
-    rows = [{"record_pk": pk, **party} for pk, item in items for party in item.parties]
-    _bulk_insert(connection, Party.__table__, rows)
+    rows = [(pk, *party) for pk, item in items for party in item.parties]
+    _bulk_insert(connection, Party.__table__, ("record_pk", *PARTY_COLUMNS), rows)
 
 
-def _bulk_insert(connection: Connection, table: Table, rows: list[dict]) -> None:
+def _bulk_insert(connection: Connection, table: Table, columns: tuple[str, ...],
+                 rows: list[tuple]) -> None:
     """A plain DB-API executemany (COPY on PostgreSQL): SQLAlchemy's per-row parameter
     processing would cost more than the database's own work on a million-row import."""
     if not rows:
         return
-    columns = list(rows[0])
     if connection.dialect.name == "postgresql":
         driver = connection.connection.driver_connection
         with driver.cursor() as cursor:  # type: ignore[union-attr]
             with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
-                    copy.write_row(tuple(row[c] for c in columns))
+                    copy.write_row(row)
         return
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
            f"VALUES ({', '.join([marker] * len(columns))})")
-    connection.exec_driver_sql(sql, [tuple(row[c] for c in columns) for row in rows])
+    connection.exec_driver_sql(sql, rows)

@@ -1,0 +1,78 @@
+"""Start, watch and stop the federation's processes for `liancha demo`.
+
+Every child runs in its own process group, so that Ctrl-C (or any exit of the
+supervisor) stops it and everything it started: nothing is left running.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+
+def stop_on_signals() -> None:
+    """SIGTERM and SIGHUP end the supervisor like Ctrl-C, so its children are stopped too."""
+
+    def interrupt(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGHUP, interrupt)
+
+
+@dataclass
+class Supervisor:
+    log_dir: Path
+    children: list[tuple[str, subprocess.Popen]] = field(default_factory=list)
+
+    def start(self, name: str, argv: Sequence[str], env: dict[str, str] | None = None) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - lives with the child
+        child = subprocess.Popen(
+            list(argv), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            env={**os.environ, **(env or {})},
+        )
+        self.children.append((name, child))
+
+    def wait_ready(self, name: str, url: str, timeout_s: float = 60) -> None:
+        deadline = time.monotonic() + timeout_s
+        child = dict(self.children)[name]
+        while time.monotonic() < deadline:
+            if child.poll() is not None:
+                raise RuntimeError(f"{name} exited with {child.returncode}; "
+                                   f"see {self.log_dir / (name + '.log')}")
+            try:
+                if requests.get(url, timeout=1).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"{name} was not ready at {url} within {timeout_s:.0f} s")
+
+    def watch(self) -> None:
+        """Block until Ctrl-C or until a child dies; say which one."""
+        while True:
+            for name, child in self.children:
+                if child.poll() is not None:
+                    print(f"{name} exited with {child.returncode}; stopping everything "
+                          f"(log: {self.log_dir / (name + '.log')})", file=sys.stderr)
+                    return
+            time.sleep(0.5)
+
+    def stop(self) -> None:
+        for _, child in self.children:
+            if child.poll() is None:
+                os.killpg(child.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for _, child in self.children:
+            try:
+                child.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+                child.wait()
