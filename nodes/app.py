@@ -23,7 +23,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         assert database.engine is not None
         upgrade_schema(database.engine)
 
-    from nodes.resources import health, v1
+    from nodes.resources import context, health, v1
     from nodes.resources.problems import register_problem_handlers
 
     api = ProblemApi(app)
@@ -34,4 +34,5 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(health.blp)
     register_swagger_assets(app)
     register_problem_handlers(app)
+    context.init_app(app)
     return app

@@ -33,8 +33,8 @@ def authorize() -> None:
     if request.endpoint == "v1.ServiceInfo" or request.method == "OPTIONS":
         return
     node = context.settings()
-    with context.session() as session:
-        g.hub_call = authorize_hub_call(session, node, request.headers.get("Authorization"))
+    g.hub_call = authorize_hub_call(context.session(), node,
+                                    request.headers.get("Authorization"))
 
 
 @blp.after_request
@@ -53,8 +53,7 @@ class ServiceInfo(MethodView):
     def get(self) -> dict:
         """What this node is: archive, standard version, record counts, signing keys."""
         node = context.settings()
-        with context.session() as session:
-            counts = counts_by_type(session)
+        counts = counts_by_type(context.session())
         return {
             "archive": {"code": node.archive_code, "name": node.archive_name,
                         "region_code": node.region_code},
@@ -76,8 +75,7 @@ class Search(MethodView):
         started = time.perf_counter()
         g.request_id = body["request_id"]
         node = context.settings()
-        with context.session() as session:
-            result = search(session, node, body)
+        result = search(context.session(), node, body)
         log.info("search request_id=%s jti=%s purpose=%r total=%d", body["request_id"],
                  g.hub_call.jti, g.hub_call.purpose, result.total)
         return {
@@ -99,7 +97,6 @@ class RecordById(MethodView):
     def get(self, record_id: str) -> dict:
         """One record by its standard id."""
         node = context.settings()
-        with context.session() as session:
-            record = get_record(session, node, record_id)
+        record = get_record(context.session(), node, record_id)
         log.info("record %s jti=%s purpose=%r", record_id, g.hub_call.jti, g.hub_call.purpose)
         return record

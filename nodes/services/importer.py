@@ -33,6 +33,7 @@ from nodes.models import Party, Record
 from nodes.storage import drop_party_indexes, ensure_party_indexes
 
 BATCH_SIZE = 2000
+BYTES_PER_ROW_ESTIMATE = 200
 RECORD_COLUMNS = ("record_type", "local_id", "event_start", "event_end", "access",
                   "content_hash", "document")
 PARTY_COLUMNS = ("role", "name", "name_written", "name_pinyin", "id_number", "id_body",
@@ -81,23 +82,30 @@ def import_file(
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     report = ImportReport(record_type)
-    bulk_load = _is_empty(engine)
+    bulk_load = _is_bulk_load(engine, Path(path))
     if bulk_load:
         drop_party_indexes(engine)
     try:
-        _import_rows(engine, record_type, Path(path), mapping, progress, report)
+        _import_rows(engine, record_type, Path(path), mapping, progress, report, bulk_load)
     finally:
         ensure_party_indexes(engine)
     return report
 
 
-def _is_empty(engine: Engine) -> bool:
+def _is_bulk_load(engine: Engine, path: Path) -> bool:
+    """Whether the file is likely to bring more parties than the node holds: then building
+    the search indexes once at the end is cheaper than keeping them up to date."""
+    incoming = path.stat().st_size // BYTES_PER_ROW_ESTIMATE
     with engine.connect() as connection:
-        return connection.execute(select(Party.pk).limit(1)).first() is None
+        held = connection.execute(
+            select(Party.pk).order_by(Party.pk.desc()).limit(1)
+        ).scalar() or 0
+    return incoming > held
 
 
 def _import_rows(engine: Engine, record_type: str, path: Path, mapping: Mapping_,
-                 progress: Callable[[int], None] | None, report: ImportReport) -> None:
+                 progress: Callable[[int], None] | None, report: ImportReport,
+                 bulk_load: bool) -> None:
     seen: dict[str, int] = {}
     chunks = _chunks(read_rows(path, mapping))
     for number, chunk in enumerate(chunks):
@@ -116,7 +124,7 @@ def _import_rows(engine: Engine, record_type: str, path: Path, mapping: Mapping_
                 batch.append(outcome)
         if batch:
             _store(engine, record_type, batch, report)
-        if number in ANALYZE_AFTER_BATCHES and engine.dialect.name == "postgresql":
+        if bulk_load and number in ANALYZE_AFTER_BATCHES and engine.dialect.name == "postgresql":
             # A new table has no statistics, and PostgreSQL would scan it whole for each
             # batch's local_id lookup: refresh them as the table grows.
             with engine.begin() as connection:
