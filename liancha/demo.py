@@ -36,6 +36,14 @@ def _liancha(*args: str) -> list[str]:
     return [sys.executable, "-m", "liancha", *args]
 
 
+def _liancha_for_people() -> str:
+    """How a person types the command: the installed script if there is one."""
+    script = Path(sys.executable).parent / "liancha"
+    if script.exists():
+        return shlex.quote(str(script))
+    return f"{shlex.quote(sys.executable)} -m liancha"
+
+
 def prepare_data(root: Path, people: int, seed: int) -> dict:
     from generator.catalogues import generate
 
@@ -157,7 +165,7 @@ def _print_guide(root: Path, nodes: list[DemoNode], hub_keys: Path) -> None:
     for node in nodes:
         click.echo(f"  {node.code} {node.name:<12} {node.url}/docs")
     hub_key = load_private_key(hub_keys / "private.pem")
-    token_cmd = (f"{shlex.quote(sys.argv[0])} node token --hub-key "
+    token_cmd = (f"{_liancha_for_people()} node token --hub-key "
                  f"{shlex.quote(str(hub_keys / 'private.pem'))} --archive")
     click.echo("\nEvery call but service-info needs a single-use hub token (5 minutes):\n"
                f"  {token_cmd} CODE\nPaste one into Swagger UI's Authorize, or try:")
