@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -40,7 +41,8 @@ class Record(Base):
 class Party(Base):
     __tablename__ = "parties"
     __table_args__ = (
-        Index("ix_parties_id_body", "id_body"),
+        Index("ix_parties_id_body", "id_body", sqlite_where=text("id_body IS NOT NULL"),
+              postgresql_where=text("id_body IS NOT NULL")),
         Index("ix_parties_name_pinyin", "name_pinyin"),
     )
 

@@ -4,13 +4,10 @@ Every row ends in exactly one of: inserted, updated, unchanged, rejected (with i
 and reason). A rejected row never stops the rest of the file.
 """
 
-import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 
-import orjson
 from sqlalchemy import (
     ColumnElement,
     Connection,
@@ -25,19 +22,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from nodes.importing.documents import RowError, build_document
 from nodes.importing.mapping import STANDARD, Mapping_
-from nodes.importing.readers import read_rows
-from nodes.indexing import date_range, party_rows
+from nodes.importing.pipeline import prepared_chunks
+from nodes.importing.prepare import PARTY_COLUMNS, RECORD_COLUMNS, PreparedRow
 from nodes.models import Party, Record
 from nodes.storage import drop_party_indexes, ensure_party_indexes
 
-BATCH_SIZE = 2000
 BYTES_PER_ROW_ESTIMATE = 200
-RECORD_COLUMNS = ("record_type", "local_id", "event_start", "event_end", "access",
-                  "content_hash", "document")
-PARTY_COLUMNS = ("role", "name", "name_written", "name_pinyin", "id_number", "id_body",
-                 "id_valid", "id_was_15", "birth_start", "birth_end", "gender")
+COMMIT_ROWS = 20_000  # a commit writes every index page the batch touched: not too often
 ANALYZE_AFTER_BATCHES = frozenset({0, 4, 16, 64, 256})
 
 
@@ -53,25 +45,6 @@ class ImportReport:
     @property
     def rows(self) -> int:
         return self.inserted + self.updated + self.unchanged + len(self.rejected)
-
-
-@dataclass
-class _Prepared:
-    """One row ready to store: the record's values and its party index rows, as tuples
-    in RECORD_COLUMNS and PARTY_COLUMNS order."""
-
-    line: int
-    local_id: str
-    values: tuple
-    parties: list[tuple]
-    warnings: list[str]
-
-    @property
-    def content_hash(self) -> str:
-        return self.values[5]
-
-
-_Outcome = _Prepared | tuple[int, str]  # a prepared row, or (line, reason) for a rejected one
 
 
 def import_file(
@@ -100,94 +73,93 @@ def _is_bulk_load(engine: Engine, path: Path) -> bool:
         held = connection.execute(
             select(Party.pk).order_by(Party.pk.desc()).limit(1)
         ).scalar() or 0
-    return incoming > held
+    return incoming * 3 > held
 
 
 def _import_rows(engine: Engine, record_type: str, path: Path, mapping: Mapping_,
                  progress: Callable[[int], None] | None, report: ImportReport,
                  bulk_load: bool) -> None:
     seen: dict[str, int] = {}
-    chunks = _chunks(read_rows(path, mapping))
-    for number, chunk in enumerate(chunks):
-        outcomes = prepare_chunk(chunk, record_type, mapping)
-        batch = []
-        for outcome in outcomes:
-            if isinstance(outcome, tuple):
-                report.rejected.append(outcome)
-            elif outcome.local_id in seen:
-                report.rejected.append((outcome.line, f"local_id: {outcome.local_id!r} "
-                                                      f"already appears on line "
-                                                      f"{seen[outcome.local_id]}"))
-            else:
-                seen[outcome.local_id] = outcome.line
-                report.warnings.extend((outcome.line, w) for w in outcome.warnings)
-                batch.append(outcome)
-        if batch:
-            _store(engine, record_type, batch, report)
-        if bulk_load and number in ANALYZE_AFTER_BATCHES and engine.dialect.name == "postgresql":
-            # A new table has no statistics, and PostgreSQL would scan it whole for each
-            # batch's local_id lookup: refresh them as the table grows.
-            with engine.begin() as connection:
+    with engine.connect() as connection:
+        # With no record of this type at the start, nothing in the file can be stored
+        # already (a repeat inside the file is caught by `seen`): no lookup per batch.
+        first_of_type = not _holds_type(connection, record_type)
+        _relax_commit(connection)
+        uncommitted = 0
+        for number, outcomes in enumerate(prepared_chunks(path, record_type, mapping)):
+            batch = _accept(outcomes, seen, report)
+            if batch:
+                _store(connection, record_type, batch, report, first_of_type)
+                uncommitted += len(batch)
+            if uncommitted >= COMMIT_ROWS:
+                connection.commit()
+                _relax_commit(connection)
+                uncommitted = 0
+            if bulk_load and number in ANALYZE_AFTER_BATCHES \
+                    and connection.dialect.name == "postgresql":
+                # A new table has no statistics, and PostgreSQL would scan it whole for
+                # each batch's local_id lookup: refresh them as the table grows.
                 connection.exec_driver_sql("ANALYZE records, parties")
-        if progress:
-            progress(len(outcomes))
+            if progress:
+                progress(len(outcomes))
+        connection.commit()
 
 
-def _chunks(rows: Iterator[tuple[int, dict]]) -> Iterator[list[tuple[int, dict]]]:
-    while chunk := list(islice(rows, BATCH_SIZE)):
-        yield chunk
+def _relax_commit(connection: Connection) -> None:
+    """On PostgreSQL, let this transaction's commit not wait for the disk: a crash loses
+    at most the last batches, and importing the file again completes it."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
 
 
-def prepare_chunk(chunk: list[tuple[int, dict]], record_type: str,
-                  mapping: Mapping_) -> list[_Outcome]:
-    """Rows to documents and index rows (no database work)."""
-    outcomes: list[_Outcome] = []
-    for line, legacy in chunk:
-        if "__width_error__" in legacy:
-            outcomes.append((line, str(legacy["__width_error__"])))
-            continue
-        try:
-            document, warnings = build_document(mapping.apply(legacy), record_type,
-                                                mapping.date_formats)
-        except RowError as exc:
-            outcomes.append((line, str(exc)))
-            continue
-        encoded = orjson.dumps(document)
-        event_start, event_end = date_range(document["event_date"])
-        values = (record_type, document["local_id"], event_start, event_end,
-                  document["access"], hashlib.sha256(encoded).hexdigest(), encoded.decode())
-        parties = [tuple(party[c] for c in PARTY_COLUMNS) for party in party_rows(document)]
-        outcomes.append(_Prepared(line, document["local_id"], values, parties, warnings))
-    return outcomes
+def _accept(outcomes: list, seen: dict[str, int], report: ImportReport) -> list[PreparedRow]:
+    """The rows of a chunk to store; rejected and repeated rows go to the report."""
+    batch = []
+    for outcome in outcomes:
+        if not isinstance(outcome, PreparedRow):
+            report.rejected.append(outcome)
+        elif outcome.local_id in seen:
+            report.rejected.append((outcome.line, f"local_id: {outcome.local_id!r} already "
+                                                  f"appears on line {seen[outcome.local_id]}"))
+        else:
+            seen[outcome.local_id] = outcome.line
+            report.warnings.extend((outcome.line, w) for w in outcome.warnings)
+            batch.append(outcome)
+    return batch
 
 
-def _store(engine: Engine, record_type: str, batch: list[_Prepared],
-           report: ImportReport) -> None:
-    with engine.begin() as connection:
-        existing = dict(connection.execute(
-            select(Record.local_id, Record.content_hash).where(
+def _holds_type(connection: Connection, record_type: str) -> bool:
+    return connection.execute(
+        select(Record.pk).where(Record.record_type == record_type).limit(1)
+    ).first() is not None
+
+
+def _store(connection: Connection, record_type: str, batch: list[PreparedRow],
+           report: ImportReport, first_of_type: bool) -> None:
+    existing = {} if first_of_type else dict(connection.execute(
+        select(Record.local_id, Record.content_hash).where(
+            Record.record_type == record_type,
+            _local_id_in(connection, [item.local_id for item in batch]),
+        )
+    ).all())
+    fresh = [item for item in batch if item.local_id not in existing]
+    changed = [item for item in batch if item.local_id in existing
+               and existing[item.local_id] != item.content_hash]
+    report.unchanged += len(batch) - len(fresh) - len(changed)
+    if changed:
+        _replace(connection, record_type, changed)
+        report.updated += len(changed)
+    if fresh:
+        _bulk_insert(connection, Record.__table__, RECORD_COLUMNS,
+                     [item.values for item in fresh])
+        pks = dict(connection.execute(
+            select(Record.local_id, Record.pk).where(
                 Record.record_type == record_type,
-                _local_id_in(connection, [item.local_id for item in batch]),
+                _local_id_in(connection, [item.local_id for item in fresh]),
             )
         ).all())
-        fresh = [item for item in batch if item.local_id not in existing]
-        changed = [item for item in batch if item.local_id in existing
-                   and existing[item.local_id] != item.content_hash]
-        report.unchanged += len(batch) - len(fresh) - len(changed)
-        if changed:
-            _replace(connection, record_type, changed)
-            report.updated += len(changed)
-        if fresh:
-            _bulk_insert(connection, Record.__table__, RECORD_COLUMNS,
-                         [item.values for item in fresh])
-            pks = dict(connection.execute(
-                select(Record.local_id, Record.pk).where(
-                    Record.record_type == record_type,
-                    _local_id_in(connection, [item.local_id for item in fresh]),
-                )
-            ).all())
-            _insert_parties(connection, ((pks[item.local_id], item) for item in fresh))
-            report.inserted += len(fresh)
+        _insert_parties(connection, ((pks[item.local_id], item) for item in fresh))
+        report.inserted += len(fresh)
 
 
 def _local_id_in(connection: Connection, local_ids: list[str]) -> ColumnElement[bool]:
@@ -198,7 +170,7 @@ def _local_id_in(connection: Connection, local_ids: list[str]) -> ColumnElement[
     return Record.local_id.in_(local_ids)
 
 
-def _replace(connection: Connection, record_type: str, changed: list[_Prepared]) -> None:
+def _replace(connection: Connection, record_type: str, changed: list[PreparedRow]) -> None:
     pks = []
     for item in changed:
         pks.append(connection.execute(
@@ -211,7 +183,7 @@ def _replace(connection: Connection, record_type: str, changed: list[_Prepared])
     _insert_parties(connection, zip(pks, changed, strict=True))
 
 
-def _insert_parties(connection: Connection, items: Iterable[tuple[int, _Prepared]]) -> None:
+def _insert_parties(connection: Connection, items: Iterable[tuple[int, PreparedRow]]) -> None:
     rows = [(pk, *party) for pk, item in items for party in item.parties]
     _bulk_insert(connection, Party.__table__, ("record_pk", *PARTY_COLUMNS), rows)
 
