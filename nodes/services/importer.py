@@ -4,6 +4,7 @@ Every row ends in exactly one of: inserted, updated, unchanged, rejected (with i
 and reason). A rejected row never stops the rest of the file.
 """
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -195,9 +196,14 @@ def _bulk_insert(connection: Connection, table: Table, columns: tuple[str, ...],
     if not rows:
         return
     if connection.dialect.name == "postgresql":
+        # Binary COPY: the server takes the values as they are, with no text to parse.
+        types = [re.sub(r"\(.*\)", "", table.c[c].type.compile(connection.dialect)).lower()
+                 for c in columns]
         driver = connection.connection.driver_connection
         with driver.cursor() as cursor:  # type: ignore[union-attr]
-            with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+            with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) "
+                             "FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(types)
                 for row in rows:
                     copy.write_row(row)
         return
