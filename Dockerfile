@@ -4,6 +4,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY liancha liancha
+COPY runtime runtime
 COPY schemas schemas
 COPY nodes nodes
 COPY federation federation

@@ -5,7 +5,8 @@ from collections.abc import Mapping
 from flask import Flask
 
 from nodes.config import node_settings, read_config
-from nodes.storage import Database, upgrade_schema
+from nodes.storage import upgrade_schema
+from runtime.database import Database
 from schemas.http import ProblemApi, api_settings, register_swagger_assets
 
 
@@ -23,8 +24,10 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         assert database.engine is not None
         upgrade_schema(database.engine)
 
-    from nodes.resources import context, health, v1
-    from nodes.resources.problems import register_problem_handlers
+    from nodes.errors import NodeError
+    from nodes.resources import v1
+    from runtime import health
+    from runtime.problems import register_problem_handlers
 
     api = ProblemApi(app)
     api.spec.components.security_scheme(
@@ -33,6 +36,5 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     api.register_blueprint(v1.blp)
     app.register_blueprint(health.blp)
     register_swagger_assets(app)
-    register_problem_handlers(app)
-    context.init_app(app)
+    register_problem_handlers(app, NodeError, "liancha-node")
     return app

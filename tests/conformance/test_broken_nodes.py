@@ -14,7 +14,7 @@ from conformance import tokens
 from conformance.cli import conformance_command
 from conformance.runner import run_conformance
 from schemas.signing import generate_key_pair, public_jwk
-from tests.conformance.conftest import serve
+from tests.live import serve
 
 CODE = "330102"
 RECORD = {
