@@ -55,14 +55,22 @@ class Supervisor:
             time.sleep(0.2)
         raise RuntimeError(f"{name} was not ready at {url} within {timeout_s:.0f} s")
 
-    def watch(self) -> None:
-        """Block until Ctrl-C or until a child dies; say which one."""
+    def pid(self, name: str) -> int:
+        return dict(self.children)[name].pid
+
+    def watch(self, essential: str) -> None:
+        """Block until Ctrl-C, saying when a child stops; return if `essential` stops.
+
+        Other children may be stopped on purpose (to see how the rest copes with it)."""
+        reported: set[str] = set()
         while True:
             for name, child in self.children:
-                if child.poll() is not None:
-                    print(f"{name} exited with {child.returncode}; stopping everything "
-                          f"(log: {self.log_dir / (name + '.log')})", file=sys.stderr)
-                    return
+                if child.poll() is not None and name not in reported:
+                    reported.add(name)
+                    print(f"{name} stopped (exit code {child.returncode}; log: "
+                          f"{self.log_dir / (name + '.log')})", file=sys.stderr)
+                    if name == essential:
+                        return
             time.sleep(0.5)
 
     def stop(self) -> None:

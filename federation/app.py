@@ -1,0 +1,48 @@
+"""The hub's app factory: the query API over every archive node of the federation."""
+
+from collections.abc import Mapping
+
+from flask import Flask
+
+from federation.config import hub_settings, read_config
+from federation.storage import upgrade_schema
+from runtime.database import Database
+from schemas.http import ProblemApi, api_settings, register_swagger_assets
+
+
+def create_app(config: Mapping[str, object] | None = None) -> Flask:
+    app = Flask(__name__)
+    read_config(app.config, config)
+    settings = hub_settings(app.config)
+    app.config.update(api_settings("Liancha hub"))
+    app.extensions["liancha.hub"] = settings
+
+    database = Database()
+    database.init_app(app, settings.database_url)
+    if app.config.get("UPGRADE_SCHEMA", True):
+        assert database.engine is not None
+        upgrade_schema(database.engine)
+
+    from federation.errors import HubError
+    from federation.fanout import FanOut
+    from federation.resources import queries
+    from runtime import health
+    from runtime.problems import register_problem_handlers
+
+    app.extensions["liancha.fanout"] = FanOut(
+        settings.nodes, settings.signing_key,
+        default_deadline_s=settings.node_deadline_s,
+        overall_deadline_s=settings.overall_deadline_s,
+        hedge_budget=settings.hedge_budget,
+        breaker_fail_max=settings.breaker_fail_max,
+        breaker_reset_s=settings.breaker_reset_s,
+    )
+    api = ProblemApi(app)
+    api.spec.components.security_scheme(
+        "identityToken", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT (EdDSA)"}
+    )
+    api.register_blueprint(queries.blp)
+    app.register_blueprint(health.blp)
+    register_swagger_assets(app)
+    register_problem_handlers(app, HubError, "liancha-hub")
+    return app

@@ -1,0 +1,67 @@
+"""`liancha hub serve` and `liancha token`: run the hub; mint identity tokens for development."""
+
+import click
+
+
+@click.group("hub")
+def hub_group() -> None:
+    """Run the federation hub."""
+
+
+@hub_group.command("serve")
+@click.option("--nodes", envvar="LIANCHA_NODES", required=True,
+              type=click.Path(exists=True, dir_okay=False), help="The nodes file (YAML).")
+@click.option("--signing-key", envvar="LIANCHA_SIGNING_KEY", required=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="The hub's private.pem: signs its calls to the nodes.")
+@click.option("--identity-public-key", envvar="LIANCHA_IDENTITY_PUBLIC_KEY", required=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="The identity issuer's public.pem: verifies callers' tokens.")
+@click.option("--database-url", envvar="LIANCHA_DATABASE_URL", required=True)
+@click.option("--host", envvar="LIANCHA_HOST", default="127.0.0.1", show_default=True)
+@click.option("--port", envvar="LIANCHA_PORT", default=8000, type=int, show_default=True)
+@click.option("--threads", envvar="LIANCHA_THREADS", default=16, type=int, show_default=True)
+def serve(nodes: str, signing_key: str, identity_public_key: str, database_url: str,
+          host: str, port: int, threads: int) -> None:
+    """Serve the hub API (creates or upgrades the database schema first)."""
+    import logging
+
+    from waitress import serve as waitress_serve
+
+    from federation.app import create_app
+    from federation.config import ConfigurationError
+
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        app = create_app({"NODES": nodes, "SIGNING_KEY": signing_key,
+                          "IDENTITY_PUBLIC_KEY": identity_public_key,
+                          "DATABASE_URL": database_url})
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"hub on http://{host}:{port} (API docs: http://{host}:{port}/docs)")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="liancha-hub")
+
+
+@click.command("token")
+@click.option("--key", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="The identity issuer's private.pem.")
+@click.option("--role", type=click.Choice(["citizen", "clerk"]), required=True)
+@click.option("--archive", help="A clerk's archive code.")
+@click.option("--id-number", help="A citizen's verified id number.")
+@click.option("--name", help="A citizen's verified name.")
+@click.option("--lifetime", default=12 * 3600, type=int, show_default=True, help="Seconds.")
+def token_command(key: str, role: str, archive: str | None, id_number: str | None,
+                  name: str | None, lifetime: int) -> None:
+    """Print an identity token for the hub API, and nothing else."""
+    from pathlib import Path
+
+    from federation.identity import mint_identity_token
+    from schemas.signing import load_private_key
+
+    if role == "clerk" and not archive:
+        raise click.UsageError("a clerk's token needs --archive")
+    if role == "citizen" and not (id_number and name):
+        raise click.UsageError("a citizen's token needs --id-number and --name")
+    click.echo(mint_identity_token(load_private_key(Path(key)), role, archive=archive,
+                                   id_number=id_number, name=name, lifetime_s=lifetime))

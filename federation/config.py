@@ -1,0 +1,79 @@
+"""The hub's settings, read once: defaults, then `LIANCHA_*` variables, then the caller's."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from flask import Config
+
+from federation.registry import NodeEntry, RegistryError, load_registry
+from schemas.signing import load_private_key, load_public_key
+
+DEFAULTS: dict[str, object] = {
+    "NODES": None,
+    "SIGNING_KEY": None,
+    "IDENTITY_PUBLIC_KEY": None,
+    "DATABASE_URL": "sqlite:///liancha-hub.sqlite",
+    "NODE_DEADLINE_S": 3.0,
+    "OVERALL_DEADLINE_S": 5.0,
+    "HEDGE_BUDGET": 0.05,
+    "BREAKER_FAIL_MAX": 5,
+    "BREAKER_RESET_S": 30.0,
+}
+
+
+class ConfigurationError(Exception):
+    """A setting is missing or unusable; the message names the setting and the variable."""
+
+
+@dataclass(frozen=True)
+class HubSettings:
+    nodes: list[NodeEntry]
+    signing_key: Ed25519PrivateKey
+    identity_public_key: Ed25519PublicKey
+    database_url: str
+    node_deadline_s: float
+    overall_deadline_s: float
+    hedge_budget: float
+    breaker_fail_max: int
+    breaker_reset_s: float
+
+
+def read_config(config: Config, overrides: Mapping[str, object] | None) -> None:
+    config.from_mapping(DEFAULTS)
+    config.from_prefixed_env("LIANCHA")
+    if overrides:
+        config.from_mapping(overrides)
+
+
+def _required(config: Mapping[str, object], name: str) -> object:
+    value = config.get(name)
+    if value in (None, ""):
+        raise ConfigurationError(f"{name} is not set (option --{name.lower().replace('_', '-')}"
+                                 f" or variable LIANCHA_{name})")
+    return value
+
+
+def _load(value: object, loader, name: str):  # type: ignore[no-untyped-def]
+    if isinstance(value, Ed25519PrivateKey | Ed25519PublicKey | list):
+        return value
+    try:
+        return loader(Path(str(value)))
+    except (OSError, ValueError, RegistryError) as exc:
+        raise ConfigurationError(f"{name}: {exc}") from exc
+
+
+def hub_settings(config: Mapping[str, object]) -> HubSettings:
+    return HubSettings(
+        nodes=_load(_required(config, "NODES"), load_registry, "NODES"),
+        signing_key=_load(_required(config, "SIGNING_KEY"), load_private_key, "SIGNING_KEY"),
+        identity_public_key=_load(_required(config, "IDENTITY_PUBLIC_KEY"), load_public_key,
+                                  "IDENTITY_PUBLIC_KEY"),
+        database_url=str(_required(config, "DATABASE_URL")),
+        node_deadline_s=float(config["NODE_DEADLINE_S"]),  # type: ignore[arg-type]
+        overall_deadline_s=float(config["OVERALL_DEADLINE_S"]),  # type: ignore[arg-type]
+        hedge_budget=float(config["HEDGE_BUDGET"]),  # type: ignore[arg-type]
+        breaker_fail_max=int(config["BREAKER_FAIL_MAX"]),  # type: ignore[arg-type]
+        breaker_reset_s=float(config["BREAKER_RESET_S"]),  # type: ignore[arg-type]
+    )

@@ -1,0 +1,199 @@
+"""One call to one node: a signed `POST /v1/search`, read within a deadline, then checked.
+
+`NodeClient.call` never raises for the node's fault: it returns an `Attempt` whose status
+is `ok` (HTTP 200, a SearchAnswer for this archive and this request, signature verified),
+`timeout` (the deadline passed first) or `error` with a plain English reason. Each call
+carries its own freshly minted hub token, so a hedge is a new call with a new `jti`.
+"""
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import orjson
+import requests
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import HTTPError as Urllib3Error
+from urllib3.exceptions import ReadTimeoutError
+
+from federation.fanout.outcomes import ERROR, OK, TIMEOUT, Evidence
+from federation.registry import NodeEntry
+from schemas.search import SearchAnswerSchema
+from schemas.signing import SIGNATURE_HEADER, SignatureInvalid, mint_hub_token, verify_body
+
+TOKEN_LIFETIME_S = 60
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
+READ_CHUNK = 256 * 1024
+_ANSWER_SCHEMA = SearchAnswerSchema()
+
+
+class _DeadlinePassed(Exception):
+    """The body was still arriving when the deadline passed (a slow-drip node)."""
+
+
+@dataclass
+class Attempt:
+    """The result of one HTTP request to a node (a node's outcome may use one of two)."""
+
+    status: str  # ok | timeout | error
+    error: str | None
+    sent: float  # time.monotonic() when the request left
+    finished: float  # time.monotonic() when it was classified
+    records: list[dict] = field(default_factory=list)
+    evidence: Evidence | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == OK
+
+    @property
+    def elapsed_s(self) -> float:
+        return self.finished - self.sent
+
+
+class NodeClient:
+    """Pooled keep-alive connections to one node, and the checks of its answers."""
+
+    def __init__(self, node: NodeEntry, signing_key: Ed25519PrivateKey, pool_size: int = 8):
+        self.node = node
+        self._key = signing_key
+        self._url = f"{node.url}/v1/search"
+        self._session = requests.Session()
+        self._session.trust_env = False  # no proxies or netrc between the hub and its nodes
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
+        self._session.mount("http://", adapter)
+        self._session.mount("https://", adapter)
+
+    def close(self) -> None:
+        self._session.close()
+
+    def call(self, body: bytes, request_id: str, purpose: str, deadline: float) -> Attempt:
+        """POST the (already encoded) request; give up at `deadline` (time.monotonic())."""
+        sent = time.monotonic()
+        remaining = deadline - sent
+        if remaining <= 0:
+            return Attempt(TIMEOUT, _no_answer(0.0), sent, sent)
+        headers = {
+            "Authorization": "Bearer " + mint_hub_token(
+                self._key, self.node.code, purpose, lifetime_s=TOKEN_LIFETIME_S),
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+        }
+        try:
+            with self._session.post(self._url, data=body, headers=headers, stream=True,
+                                    timeout=(remaining, remaining)) as response:
+                raw = _read_body(response, deadline)
+                status_code, answer_headers = response.status_code, response.headers
+        except (requests.Timeout, ReadTimeoutError, _DeadlinePassed):
+            now = time.monotonic()
+            return Attempt(TIMEOUT, _no_answer(now - sent), sent, now)
+        except (requests.RequestException, Urllib3Error, OSError) as exc:
+            return Attempt(ERROR, _connection_reason(exc), sent, time.monotonic())
+        return self._check(status_code, answer_headers, raw, request_id, sent)
+
+    def _check(self, status_code: int, headers, raw: bytes,  # type: ignore[no-untyped-def]
+               request_id: str, sent: float) -> Attempt:
+        received_at = datetime.now(UTC)
+
+        def error(reason: str) -> Attempt:
+            return Attempt(ERROR, reason, sent, time.monotonic())
+
+        if status_code != 200:
+            return error(f"answered HTTP {status_code}{_problem_detail(raw)}")
+        try:
+            answer = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return error("answer is not JSON")
+        if not isinstance(answer, dict):
+            return error("answer is not a search answer: expected a JSON object")
+        problems = _ANSWER_SCHEMA.validate(answer)
+        if problems:
+            return error(f"answer is not a search answer: {_first_problem(problems)}")
+        code = answer["archive"]["code"]
+        if code != self.node.code:
+            return error(f"answer comes from archive {code!r}, not {self.node.code!r}")
+        if answer["request_id"] != request_id:
+            return error(f"answer is for request {answer['request_id']!r}, not {request_id!r}")
+        signature = headers.get(SIGNATURE_HEADER)
+        try:
+            signed = verify_body(signature, raw, self.node.keys)
+        except SignatureInvalid as exc:
+            return error(f"signature does not verify: {_plain(exc)}")
+        if signed.archive != self.node.code:
+            return error(f"signature does not verify: signed for archive {signed.archive!r}")
+        if signed.request_id != request_id:
+            return error(f"signature does not verify: signed for request {signed.request_id!r}")
+        evidence = Evidence(raw, signature or "", signed.kid, received_at)
+        return Attempt(OK, None, sent, time.monotonic(), answer["records"], evidence)
+
+
+def _read_body(response: requests.Response, deadline: float) -> bytes:
+    """Read the body in whatever pieces arrive, checking the deadline between them."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        if time.monotonic() >= deadline:
+            raise _DeadlinePassed()
+        chunk = response.raw.read1(READ_CHUNK)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > MAX_ANSWER_BYTES:
+            raise requests.RequestException(
+                f"answer larger than {MAX_ANSWER_BYTES // (1024 * 1024)} MiB")
+        chunks.append(chunk)
+
+
+def _no_answer(elapsed_s: float) -> str:
+    return f"no answer within {elapsed_s:.2f} s (deadline)"
+
+
+def _connection_reason(exc: BaseException) -> str:
+    seen: set[int] = set()
+    pending: list[BaseException] = [exc]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ConnectionRefusedError) or "refused" in str(current).lower():
+            return "connection refused"
+        if isinstance(current, ConnectionResetError):
+            return "connection reset by the node"
+        pending.extend(x for x in (current.__cause__, current.__context__,
+                                   getattr(current, "reason", None),
+                                   *getattr(current, "args", ()))
+                       if isinstance(x, BaseException))
+    if isinstance(exc, requests.ConnectionError):
+        return f"cannot reach the node: {exc}"
+    return f"broken answer: {exc}"
+
+
+def _problem_detail(raw: bytes) -> str:
+    """`: title (detail)` of a problem+json body, or nothing."""
+    try:
+        problem = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return ""
+    if not isinstance(problem, dict) or not problem.get("title"):
+        return ""
+    detail = problem.get("detail")
+    return f": {problem['title']}" + (f" ({detail})" if detail else "")
+
+
+def _first_problem(problems: dict, prefix: str = "") -> str:
+    name, messages = next(iter(problems.items()))
+    path = f"{prefix}.{name}" if prefix else str(name)
+    if isinstance(messages, dict):
+        return _first_problem(messages, path)
+    message = messages[0] if isinstance(messages, list) and messages else messages
+    return f"{path}: {message}"
+
+
+def _plain(exc: SignatureInvalid) -> str:
+    text = str(exc)
+    for prefix in ("the signature does not verify: ",):
+        if text.startswith(prefix):
+            return text[len(prefix):]
+    return text

@@ -1,0 +1,40 @@
+"""What the fan-out reports per archive: `NodeOutcome`, and the `Evidence` of an ok answer.
+
+The shapes are the contract of docs/hub.md. `status` is one of `STATUSES`; `records`,
+`count` and `evidence` are filled only when the status is `ok` (a node answer that fails
+any check, its signature first of all, contributes no records).
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+OK, TIMEOUT, ERROR, UNAVAILABLE, SKIPPED = "ok", "timeout", "error", "unavailable", "skipped"
+STATUSES = (OK, TIMEOUT, ERROR, UNAVAILABLE, SKIPPED)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The exact answer bytes and the node's `Liancha-Signature` over them: proof of origin."""
+
+    body: bytes
+    signature: str
+    kid: str  # RFC 7638 thumbprint of the node key that verified the signature
+    received_at: datetime  # UTC, timezone-aware
+
+
+@dataclass
+class NodeOutcome:
+    """One archive's part in one search."""
+
+    archive: dict  # {"code", "name"}
+    status: str  # ok | timeout | error | unavailable | skipped
+    latency_ms: float | None  # time to the answer used (or waited, for a timeout)
+    count: int = 0  # records used (0 unless ok)
+    error: str | None = None  # plain reason for timeout/error/unavailable/skipped
+    records: list[dict] = field(default_factory=list)  # the node's records, only when ok
+    evidence: Evidence | None = None  # only when ok
+    hedged: bool = False  # a second request was sent
+
+    @property
+    def ok(self) -> bool:
+        return self.status == OK

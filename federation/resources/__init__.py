@@ -1,0 +1,1 @@
+"""The hub's HTTP surface: thin views over `federation.services`."""

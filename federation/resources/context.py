@@ -1,0 +1,24 @@
+"""What a hub view needs: settings, the request's session, the fan-out, the caller."""
+
+from flask import current_app, request
+from sqlalchemy.orm import Session
+
+from federation.config import HubSettings
+from federation.fanout import FanOut
+from federation.identity import Identity, identify
+
+
+def settings() -> HubSettings:
+    return current_app.extensions["liancha.hub"]
+
+
+def session() -> Session:
+    return current_app.extensions["liancha.db"].request_session()
+
+
+def fanout() -> FanOut:
+    return current_app.extensions["liancha.fanout"]
+
+
+def caller() -> Identity:
+    return identify(request.headers.get("Authorization"), settings().identity_public_key)

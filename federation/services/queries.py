@@ -1,0 +1,118 @@
+"""A query across archives: who may ask what, the fan-out, the merge, and the record of it.
+
+A citizen asks about themselves only (the subject comes from their token) and is shown
+only the records in which they are a party with high confidence; a clerk names the
+subject and also sees lower-confidence candidates.
+"""
+
+import json
+import time
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from federation.config import HubSettings
+from federation.errors import InvalidInput, PermissionDenied, QueryNotFound
+from federation.fanout import FanOut, NodeOutcome
+from federation.identity import Identity
+from federation.merge import citizen_view, group_persons
+from federation.models import NodeAnswer, Query
+
+
+def run_query(session: Session, settings: HubSettings, fanout: FanOut, identity: Identity,
+              body: dict) -> dict:
+    started = time.perf_counter()
+    subject = _subject(identity, body)
+    archives = _scope(settings, body.get("archives"))
+    query_id = uuid.uuid4().hex
+    request = {
+        "subject": subject,
+        "purpose": body["purpose"],
+        "request_id": query_id,
+        **{key: body[key] for key in ("record_types", "event_date_from", "event_date_to")
+           if body.get(key)},
+    }
+    outcomes = fanout.search(request, archives)
+    records = sorted((r for o in outcomes if o.status == "ok" for r in o.records),
+                     key=lambda r: (-r["match"]["score"], r["record_id"]))
+    persons = group_persons(records, subject)
+    if identity.role == "citizen":
+        persons, records = citizen_view(persons, records, subject)
+    answer = {
+        "query_id": query_id,
+        "complete": all(o.status == "ok" for o in outcomes),
+        "persons": [person.to_dict() for person in persons],
+        "records": records,
+        "nodes": [_status(outcome) for outcome in outcomes],
+        "took_ms": round((time.perf_counter() - started) * 1000, 1),
+    }
+    _record(session, identity, body["purpose"], subject, answer, outcomes)
+    return answer
+
+
+def get_query(session: Session, identity: Identity, query_id: str) -> dict:
+    query = session.get(Query, query_id)
+    if query is None or not _may_read(identity, query):
+        # The same answer for "not there" and "not yours": ids reveal nothing.
+        raise QueryNotFound(f"There is no query {query_id} that you may read.")
+    return json.loads(query.answer)
+
+
+def node_answers(session: Session, query_id: str) -> list[NodeAnswer]:
+    return list(session.scalars(select(NodeAnswer).where(NodeAnswer.query_id == query_id)))
+
+
+def _subject(identity: Identity, body: dict) -> dict:
+    if identity.role == "citizen":
+        own = {"id_number": identity.id_number, "name": identity.name}
+        asked = body.get("subject") or {}
+        if any(asked.get(key) not in (None, own.get(key)) for key in asked):
+            raise PermissionDenied("A citizen can query only their own records; leave "
+                                   "`subject` out, it is taken from your identity.")
+        return own
+    if not body.get("subject"):
+        raise InvalidInput({"subject": ["A clerk's query names its subject."]})
+    return dict(body["subject"])
+
+
+def _scope(settings: HubSettings, archives: list[str] | None) -> list[str] | None:
+    if archives is None:
+        return None
+    known = {node.code for node in settings.nodes}
+    unknown = sorted(set(archives) - known)
+    if unknown:
+        raise InvalidInput({"archives": [f"Not in this federation: {', '.join(unknown)}."]})
+    return list(dict.fromkeys(archives))
+
+
+def _may_read(identity: Identity, query: Query) -> bool:
+    if identity.role == "clerk":
+        return query.actor_archive == identity.archive or query.actor == identity.subject
+    return query.actor == identity.subject
+
+
+def _status(outcome: NodeOutcome) -> dict:
+    return {"archive": outcome.archive, "status": outcome.status,
+            "latency_ms": None if outcome.latency_ms is None else round(outcome.latency_ms, 1),
+            "count": outcome.count, "error": outcome.error, "hedged": outcome.hedged}
+
+
+def _record(session: Session, identity: Identity, purpose: str, subject: dict, answer: dict,
+            outcomes: list[NodeOutcome]) -> None:
+    session.add(Query(
+        query_id=answer["query_id"], created_at=datetime.now(UTC), actor=identity.subject,
+        role=identity.role, actor_archive=identity.archive, purpose=purpose,
+        subject=json.dumps(subject, ensure_ascii=False), complete=answer["complete"],
+        took_ms=answer["took_ms"], answer=json.dumps(answer, ensure_ascii=False),
+    ))
+    session.flush()  # the query row first: its evidence rows refer to it
+    for outcome in outcomes:
+        session.add(NodeAnswer(
+            query_id=answer["query_id"], archive_code=outcome.archive["code"],
+            status=outcome.status, latency_ms=outcome.latency_ms, error=outcome.error,
+            body=outcome.evidence.body if outcome.evidence else None,
+            signature=outcome.evidence.signature if outcome.evidence else None,
+        ))
+    session.commit()

@@ -1,0 +1,60 @@
+"""Schemas of the hub query API (standard.md, "Hub query API, v1")."""
+
+from marshmallow import Schema, fields, validate
+
+from schemas.fields import RECORD_TYPES, PartialDate, one_of
+from schemas.records import ArchiveSchema
+from schemas.search import MatchedRecordSchema, SubjectSchema
+
+NODE_STATUSES = ("ok", "timeout", "error", "unavailable", "skipped")
+
+
+class QueryRequestSchema(Schema):
+    subject = fields.Nested(SubjectSchema, metadata={
+        "description": "required for clerks; a citizen's subject comes from their token"})
+    record_types = fields.List(one_of(RECORD_TYPES), validate=validate.Length(min=1))
+    archives = fields.List(fields.String(validate=validate.Regexp(r"^\d{6}$")),
+                           validate=validate.Length(min=1),
+                           metadata={"description": "archive codes in scope; default all"})
+    event_date_from = PartialDate()
+    event_date_to = PartialDate()
+    purpose = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class NodeStatusSchema(Schema):
+    archive = fields.Nested(ArchiveSchema, required=True)
+    status = one_of(NODE_STATUSES, required=True)
+    latency_ms = fields.Float(allow_none=True)
+    count = fields.Integer(required=True)
+    error = fields.String(allow_none=True)
+    hedged = fields.Boolean()
+
+
+class PersonRecordSchema(Schema):
+    record_id = fields.String(required=True)
+    role = fields.String(required=True)
+    party = fields.Integer(metadata={"description": "the party's position in the record"})
+    confidence = fields.Float(metadata={"description": "how surely this party is the person"})
+
+
+class PersonSchema(Schema):
+    person_id = fields.String(required=True)
+    records = fields.List(fields.Nested(PersonRecordSchema), required=True)
+    names = fields.List(fields.String(), required=True)
+    id_number = fields.String(allow_none=True)
+    birth_date = fields.String(allow_none=True)
+    gender = fields.String(allow_none=True)
+    confidence = fields.Float(required=True)
+    explanation = fields.List(fields.String(), required=True)
+    is_subject = fields.Boolean(required=True)
+    subject_confidence = fields.Float(required=True)
+
+
+class QueryAnswerSchema(Schema):
+    query_id = fields.String(required=True)
+    complete = fields.Boolean(required=True, metadata={
+        "description": "true only when every archive in scope answered ok"})
+    persons = fields.List(fields.Nested(PersonSchema), required=True)
+    records = fields.List(fields.Nested(MatchedRecordSchema), required=True)
+    nodes = fields.List(fields.Nested(NodeStatusSchema), required=True)
+    took_ms = fields.Float(required=True)
