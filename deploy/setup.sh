@@ -3,7 +3,7 @@
 # generated catalogues imported into each node's database. Safe to run again.
 set -eu
 cd /var/lib/liancha
-for who in hub 510500 500118 500116; do
+for who in hub identity 510500 500118 500116; do
   [ -f "keys/$who/private.pem" ] || liancha keys generate "keys/$who"
 done
 if [ "${LIANCHA_SETUP_GENERATE:-1}" = "1" ]; then

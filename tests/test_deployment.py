@@ -27,7 +27,7 @@ NODES = {name: spec for name, spec in SERVICES.items() if name.startswith("node-
 def test_at_least_three_nodes_each_over_its_own_database():
     assert len(NODES) >= 3
     databases = [spec["environment"]["LIANCHA_DATABASE_URL"].rsplit("/", 1)[1]
-                 for spec in NODES.values()]
+                 for spec in [*NODES.values(), SERVICES["hub"]]]
     assert len(set(databases)) == len(databases)
     init = (ROOT / "deploy" / "postgres-init.sql").read_text("utf-8")
     assert set(databases) <= set(re.findall(r"CREATE DATABASE (\w+);", init))
@@ -67,6 +67,18 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_ready(child: subprocess.Popen, port: int) -> bool:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert child.poll() is None, child.stdout.read().decode()  # type: ignore[union-attr]
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/readyz", timeout=1).ok:
+                return True
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    return False
+
+
 def test_a_node_starts_from_its_compose_environment_alone(tmp_path: Path, database_url: str):
     spec = NODES["node-510500"]
     environment = {key: str(value) for key, value in spec["environment"].items()}
@@ -85,17 +97,53 @@ def test_a_node_starts_from_its_compose_environment_alone(tmp_path: Path, databa
                              env={**os.environ, **environment},
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert child.poll() is None, child.stdout.read().decode()
-            try:
-                if requests.get(f"http://127.0.0.1:{port}/readyz", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.2)
+        assert wait_ready(child, port)
         info = requests.get(f"http://127.0.0.1:{port}/v1/service-info", timeout=5).json()
         assert info["archive"]["code"] == "510500"
         assert info["archive"]["name"] == environment["LIANCHA_ARCHIVE_NAME"]
+    finally:
+        child.terminate()
+        child.wait(10)
+
+
+def test_the_hub_asks_exactly_the_compose_nodes():
+    registry = yaml.safe_load((ROOT / "deploy" / "nodes.yaml").read_text("utf-8"))["nodes"]
+    assert {f"node-{entry['code']}" for entry in registry} == set(NODES)
+    for entry in registry:
+        assert entry["url"] == f"http://node-{entry['code']}:8100"
+        assert entry["code"] in entry["public_key"]
+    hub = SERVICES["hub"]
+    assert hub["environment"]["LIANCHA_NODES"] == "/app/deploy/nodes.yaml"
+    assert "identity" in (ROOT / "deploy" / "setup.sh").read_text("utf-8")
+
+
+def test_the_hub_starts_from_its_compose_environment_alone(tmp_path: Path, database_url: str):
+    spec = SERVICES["hub"]
+    environment = {key: str(value) for key, value in spec["environment"].items()}
+    _, hub_public = generate_key_pair(tmp_path / "keys" / "hub")
+    _, node_public = generate_key_pair(tmp_path / "keys" / "510500")
+    _, identity_public = generate_key_pair(tmp_path / "keys" / "identity")
+    nodes_file = tmp_path / "nodes.yaml"
+    nodes_file.write_text(yaml.safe_dump({"nodes": [{
+        "code": "510500", "name": "泸州市档案馆", "url": "http://127.0.0.1:9",
+        "public_key": str(node_public)}]}, allow_unicode=True), "utf-8")
+    port = free_port()
+    environment.update({
+        "LIANCHA_NODES": str(nodes_file),
+        "LIANCHA_SIGNING_KEY": str(tmp_path / "keys" / "hub" / "private.pem"),
+        "LIANCHA_IDENTITY_PUBLIC_KEY": str(identity_public),
+        "LIANCHA_DATABASE_URL": database_url,
+        "LIANCHA_HOST": "127.0.0.1",
+        "LIANCHA_PORT": str(port),
+    })
+    assert {key for key in spec["environment"]} == {key for key in environment}
+    child = subprocess.Popen([sys.executable, "-m", "liancha", *spec["command"]],
+                             env={**os.environ, **environment},
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        assert wait_ready(child, port)
+        docs = requests.get(f"http://127.0.0.1:{port}/openapi.json", timeout=5).json()
+        assert "/api/v1/queries" in docs["paths"]
     finally:
         child.terminate()
         child.wait(10)
