@@ -23,10 +23,10 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         assert database.engine is not None
         upgrade_schema(database.engine)
 
-    from federation.errors import HubError
     from federation.fanout import FanOut
     from federation.resources import queries
     from runtime import health
+    from runtime.errors import DomainError
     from runtime.problems import register_problem_handlers
 
     app.extensions["liancha.fanout"] = FanOut(
@@ -44,5 +44,5 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     api.register_blueprint(queries.blp)
     app.register_blueprint(health.blp)
     register_swagger_assets(app)
-    register_problem_handlers(app, HubError, "liancha-hub")
+    register_problem_handlers(app, DomainError, "liancha-hub")
     return app

@@ -2,13 +2,16 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask import Config
 
 from federation.registry import NodeEntry, RegistryError, load_registry
+from runtime.settings import ConfigurationError, loaded, required
+from runtime.settings import read_config as read_settings
 from schemas.signing import load_private_key, load_public_key
+
+__all__ = ["ConfigurationError", "HubSettings", "hub_settings", "read_config"]
 
 DEFAULTS: dict[str, object] = {
     "NODES": None,
@@ -21,10 +24,6 @@ DEFAULTS: dict[str, object] = {
     "BREAKER_FAIL_MAX": 5,
     "BREAKER_RESET_S": 30.0,
 }
-
-
-class ConfigurationError(Exception):
-    """A setting is missing or unusable; the message names the setting and the variable."""
 
 
 @dataclass(frozen=True)
@@ -41,36 +40,24 @@ class HubSettings:
 
 
 def read_config(config: Config, overrides: Mapping[str, object] | None) -> None:
-    config.from_mapping(DEFAULTS)
-    config.from_prefixed_env("LIANCHA")
-    if overrides:
-        config.from_mapping(overrides)
+    read_settings(config, DEFAULTS, overrides)
 
 
-def _required(config: Mapping[str, object], name: str) -> object:
-    value = config.get(name)
-    if value in (None, ""):
-        raise ConfigurationError(f"{name} is not set (option --{name.lower().replace('_', '-')}"
-                                 f" or variable LIANCHA_{name})")
-    return value
-
-
-def _load(value: object, loader, name: str):  # type: ignore[no-untyped-def]
-    if isinstance(value, Ed25519PrivateKey | Ed25519PublicKey | list):
-        return value
+def _nodes(value: object) -> list[NodeEntry]:
     try:
-        return loader(Path(str(value)))
-    except (OSError, ValueError, RegistryError) as exc:
-        raise ConfigurationError(f"{name}: {exc}") from exc
+        return loaded(value, load_registry, "NODES", list)
+    except RegistryError as exc:
+        raise ConfigurationError(f"NODES: {exc}") from exc
 
 
 def hub_settings(config: Mapping[str, object]) -> HubSettings:
     return HubSettings(
-        nodes=_load(_required(config, "NODES"), load_registry, "NODES"),
-        signing_key=_load(_required(config, "SIGNING_KEY"), load_private_key, "SIGNING_KEY"),
-        identity_public_key=_load(_required(config, "IDENTITY_PUBLIC_KEY"), load_public_key,
-                                  "IDENTITY_PUBLIC_KEY"),
-        database_url=str(_required(config, "DATABASE_URL")),
+        nodes=_nodes(required(config, "NODES")),
+        signing_key=loaded(required(config, "SIGNING_KEY"), load_private_key, "SIGNING_KEY",
+                           Ed25519PrivateKey),
+        identity_public_key=loaded(required(config, "IDENTITY_PUBLIC_KEY"), load_public_key,
+                                   "IDENTITY_PUBLIC_KEY", Ed25519PublicKey),
+        database_url=str(required(config, "DATABASE_URL")),
         node_deadline_s=float(config["NODE_DEADLINE_S"]),  # type: ignore[arg-type]
         overall_deadline_s=float(config["OVERALL_DEADLINE_S"]),  # type: ignore[arg-type]
         hedge_budget=float(config["HEDGE_BUDGET"]),  # type: ignore[arg-type]

@@ -24,9 +24,9 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         assert database.engine is not None
         upgrade_schema(database.engine)
 
-    from nodes.errors import NodeError
-    from nodes.resources import v1
+        from nodes.resources import v1
     from runtime import health
+    from runtime.errors import DomainError
     from runtime.problems import register_problem_handlers
 
     api = ProblemApi(app)
@@ -36,5 +36,5 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     api.register_blueprint(v1.blp)
     app.register_blueprint(health.blp)
     register_swagger_assets(app)
-    register_problem_handlers(app, NodeError, "liancha-node")
+    register_problem_handlers(app, DomainError, "liancha-node")
     return app

@@ -2,12 +2,15 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask import Config
 
+from runtime.settings import ConfigurationError, loaded, required
+from runtime.settings import read_config as read_settings
 from schemas.signing import load_private_key, load_public_key
+
+__all__ = ["ConfigurationError", "NodeSettings", "node_settings", "read_config"]
 
 DEFAULTS: dict[str, object] = {
     "ARCHIVE_CODE": None,
@@ -20,10 +23,6 @@ DEFAULTS: dict[str, object] = {
     "MAX_TOKEN_LIFETIME_S": 300,
     "CLOCK_LEEWAY_S": 30,
 }
-
-
-class ConfigurationError(Exception):
-    """A setting is missing or unusable; the message names the setting and the variable."""
 
 
 @dataclass(frozen=True)
@@ -40,39 +39,20 @@ class NodeSettings:
 
 
 def read_config(config: Config, overrides: Mapping[str, object] | None) -> None:
-    config.from_mapping(DEFAULTS)
-    config.from_prefixed_env("LIANCHA")
-    if overrides:
-        config.from_mapping(overrides)
-
-
-def _required(config: Mapping[str, object], name: str) -> object:
-    value = config.get(name)
-    if value in (None, ""):
-        raise ConfigurationError(f"{name} is not set (option --{name.lower().replace('_', '-')} "
-                                 f"or variable LIANCHA_{name})")
-    return value
-
-
-def _key(value: object, loader, name: str):  # type: ignore[no-untyped-def]
-    if isinstance(value, Ed25519PrivateKey | Ed25519PublicKey):
-        return value
-    try:
-        return loader(Path(str(value)))
-    except (OSError, ValueError) as exc:
-        raise ConfigurationError(f"{name}: cannot read key {value}: {exc}") from exc
+    read_settings(config, DEFAULTS, overrides)
 
 
 def node_settings(config: Mapping[str, object]) -> NodeSettings:
-    code = str(_required(config, "ARCHIVE_CODE"))
+    code = str(required(config, "ARCHIVE_CODE"))
     return NodeSettings(
         archive_code=code,
-        archive_name=str(_required(config, "ARCHIVE_NAME")),
+        archive_name=str(required(config, "ARCHIVE_NAME")),
         region_code=str(config.get("REGION_CODE") or code),
-        database_url=str(_required(config, "DATABASE_URL")),
-        hub_public_key=_key(_required(config, "HUB_PUBLIC_KEY"), load_public_key,
-                            "HUB_PUBLIC_KEY"),
-        signing_key=_key(_required(config, "SIGNING_KEY"), load_private_key, "SIGNING_KEY"),
+        database_url=str(required(config, "DATABASE_URL")),
+        hub_public_key=loaded(required(config, "HUB_PUBLIC_KEY"), load_public_key,
+                              "HUB_PUBLIC_KEY", Ed25519PublicKey),
+        signing_key=loaded(required(config, "SIGNING_KEY"), load_private_key, "SIGNING_KEY",
+                           Ed25519PrivateKey),
         max_results=int(config["MAX_RESULTS"]),  # type: ignore[arg-type]
         max_token_lifetime_s=int(config["MAX_TOKEN_LIFETIME_S"]),  # type: ignore[arg-type]
         clock_leeway_s=int(config["CLOCK_LEEWAY_S"]),  # type: ignore[arg-type]

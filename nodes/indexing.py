@@ -16,6 +16,7 @@ def date_range(iso: str | None) -> tuple[str | None, str | None]:
     return date.start().isoformat(), date.end().isoformat()
 
 
+@lru_cache(maxsize=200_000)
 def written_form(name: str) -> str:
     """A name as written, minus width and spacing differences: the test for `name_exact`."""
     return "".join(unicodedata.normalize("NFKC", name).split())

@@ -49,9 +49,13 @@ class RowReader:
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # Strip every cell once; an empty one reads as unknown.
+        self.row = {key: text for key, value in self.row.items()
+                    if value and (text := value.strip())}
+
     def text(self, column: str) -> str | None:
-        value = self.row.get(column)
-        return (value.strip() or None) if value else None
+        return self.row.get(column)
 
     def date(self, column: str) -> str | None:
         try:

@@ -6,6 +6,7 @@ Pure (no database), so that it can run in a reader process beside the writer.
 import hashlib
 from collections.abc import Iterator
 from itertools import islice
+from operator import itemgetter
 from typing import NamedTuple
 
 import orjson
@@ -19,6 +20,9 @@ RECORD_COLUMNS = ("record_type", "local_id", "event_start", "event_end", "access
                   "content_hash", "document")
 PARTY_COLUMNS = ("role", "name", "name_written", "name_pinyin", "id_number", "id_body",
                  "id_valid", "id_was_15", "birth_start", "birth_end", "gender")
+
+
+_party_tuple = itemgetter(*PARTY_COLUMNS)
 
 
 class PreparedRow(NamedTuple):
@@ -61,6 +65,6 @@ def prepare_chunk(chunk: list[tuple[int, dict]], record_type: str,
         event_start, event_end = date_range(document["event_date"])
         values = (record_type, document["local_id"], event_start, event_end,
                   document["access"], hashlib.sha256(encoded).hexdigest(), encoded.decode())
-        parties = [tuple(party[c] for c in PARTY_COLUMNS) for party in party_rows(document)]
+        parties = [_party_tuple(party) for party in party_rows(document)]
         outcomes.append(PreparedRow(line, document["local_id"], values, parties, warnings))
     return outcomes
