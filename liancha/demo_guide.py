@@ -7,6 +7,7 @@ records it assembles from at least three archives.
 import csv
 import json
 import shlex
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -29,6 +30,14 @@ def _candidates(data: Path) -> list[dict]:
         people = [row for row in csv.DictReader(handle) if row["id_number"]]
     people.sort(key=lambda p: (-len(archives[p["person_id"]]), p["person_id"]))
     return people[:40]
+
+
+def _liancha_for_people() -> str:
+    """How a person types the command: the installed script next to this Python."""
+    script = Path(sys.executable).parent / "liancha"
+    if script.exists():
+        return shlex.quote(str(script))
+    return f"{shlex.quote(sys.executable)} -m liancha"
 
 
 def find_sample(data: Path, hub_url: str, token: str) -> tuple[dict, dict] | None:
@@ -82,5 +91,5 @@ def print_guide(root: Path, hub_url: str, nodes: list, identity_keys: Path,
             f"{stopped.name}) and ask again: its status says so, and complete is false."
         )
     identity = shlex.quote(str(identity_keys / "private.pem"))
-    click.echo(f"\nOther tokens: liancha token --key {identity} --role citizen "
+    click.echo(f"\nOther tokens: {_liancha_for_people()} token --key {identity} --role citizen "
                f"--id-number N --name NAME\nCtrl-C stops everything.")
