@@ -77,7 +77,7 @@ def api_settings(title: str, version: str = "1") -> dict[str, object]:
     return {
         "API_TITLE": title,
         "API_VERSION": version,
-        "OPENAPI_VERSION": "3.1.0",
+        "OPENAPI_VERSION": "3.0.3",  # what the bundled Swagger UI (4.x) renders
         "OPENAPI_URL_PREFIX": "/",
         "OPENAPI_JSON_PATH": "openapi.json",
         "OPENAPI_SWAGGER_UI_PATH": "docs",
