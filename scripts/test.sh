@@ -23,6 +23,13 @@ ensure_redis() {
   fi
 }
 
+# Debian packages the tests use for real (fonts, headless Chromium); quick when present.
+if command -v apt-get >/dev/null && [ "$(id -u)" -eq 0 ]; then
+  bash scripts/system-packages.sh
+elif [ "${CI:-}" = "true" ]; then
+  bash scripts/system-packages.sh
+fi
+
 echo "== tests on SQLite =="
 "$BIN/pytest" -n 2 -q "$@"
 
