@@ -23,6 +23,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         assert database.engine is not None
         upgrade_schema(database.engine)
 
+    from certificates.tokens import open_keyring
     from federation.fanout import FanOut
     from federation.resources import queries
     from runtime import health
@@ -37,6 +38,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         breaker_fail_max=settings.breaker_fail_max,
         breaker_reset_s=settings.breaker_reset_s,
     )
+    app.extensions["liancha.certificate_keys"] = open_keyring(settings.certificate_keys)
     api = ProblemApi(app)
     api.spec.components.security_scheme(
         "identityToken", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT (EdDSA)"}

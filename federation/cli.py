@@ -18,11 +18,17 @@ def hub_group() -> None:
               type=click.Path(exists=True, dir_okay=False),
               help="The identity issuer's public.pem: verifies callers' tokens.")
 @click.option("--database-url", envvar="LIANCHA_DATABASE_URL", required=True)
+@click.option("--certificate-keys", envvar="LIANCHA_CERTIFICATE_KEYS", required=True,
+              type=click.Path(file_okay=False),
+              help="The certificate signing keyring's directory (made on first use).")
+@click.option("--public-url", envvar="LIANCHA_PUBLIC_URL", default=None,
+              help="Where people reach this hub (the QR codes' URLs); default host:port.")
 @click.option("--host", envvar="LIANCHA_HOST", default="127.0.0.1", show_default=True)
 @click.option("--port", envvar="LIANCHA_PORT", default=8000, type=int, show_default=True)
 @click.option("--threads", envvar="LIANCHA_THREADS", default=16, type=int, show_default=True)
 def serve(nodes: str, signing_key: str, identity_public_key: str, database_url: str,
-          host: str, port: int, threads: int) -> None:
+          certificate_keys: str, public_url: str | None, host: str, port: int,
+          threads: int) -> None:
     """Serve the hub API (creates or upgrades the database schema first)."""
     import logging
 
@@ -36,7 +42,8 @@ def serve(nodes: str, signing_key: str, identity_public_key: str, database_url: 
     try:
         app = create_app({"NODES": nodes, "SIGNING_KEY": signing_key,
                           "IDENTITY_PUBLIC_KEY": identity_public_key,
-                          "DATABASE_URL": database_url})
+                          "DATABASE_URL": database_url, "CERTIFICATE_KEYS": certificate_keys,
+                          "PUBLIC_URL": public_url or f"http://{host}:{port}"})
     except ConfigurationError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"hub on http://{host}:{port} (API docs: http://{host}:{port}/docs)")

@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask import Config
@@ -23,6 +24,8 @@ DEFAULTS: dict[str, object] = {
     "HEDGE_BUDGET": 0.05,
     "BREAKER_FAIL_MAX": 5,
     "BREAKER_RESET_S": 30.0,
+    "CERTIFICATE_KEYS": None,  # the certificate keyring's directory, made on first use
+    "PUBLIC_URL": "http://127.0.0.1:8100",  # where people reach the hub: the QR's URLs
 }
 
 
@@ -37,6 +40,8 @@ class HubSettings:
     hedge_budget: float
     breaker_fail_max: int
     breaker_reset_s: float
+    certificate_keys: Path
+    public_url: str
 
 
 def read_config(config: Config, overrides: Mapping[str, object] | None) -> None:
@@ -63,4 +68,6 @@ def hub_settings(config: Mapping[str, object]) -> HubSettings:
         hedge_budget=float(config["HEDGE_BUDGET"]),  # type: ignore[arg-type]
         breaker_fail_max=int(config["BREAKER_FAIL_MAX"]),  # type: ignore[arg-type]
         breaker_reset_s=float(config["BREAKER_RESET_S"]),  # type: ignore[arg-type]
+        certificate_keys=Path(str(required(config, "CERTIFICATE_KEYS"))),
+        public_url=str(required(config, "PUBLIC_URL")).rstrip("/"),
     )

@@ -126,6 +126,7 @@ def demo_command(root: Path, people: int, seed: int, hub_port: int, base_port: i
             "--signing-key", str(keys["hub"] / "private.pem"),
             "--identity-public-key", str(keys["identity"] / "public.pem"),
             "--database-url", f"sqlite:///{root / 'hub.sqlite'}",
+            "--certificate-keys", str(root / "keys" / "certificates"),
         ))
         for node in nodes:
             supervisor.wait_ready(f"node-{node.code}", f"{node.url}/readyz")

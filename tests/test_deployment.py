@@ -133,6 +133,7 @@ def test_the_hub_starts_from_its_compose_environment_alone(tmp_path: Path, datab
         "LIANCHA_SIGNING_KEY": str(tmp_path / "keys" / "hub" / "private.pem"),
         "LIANCHA_IDENTITY_PUBLIC_KEY": str(identity_public),
         "LIANCHA_DATABASE_URL": database_url,
+        "LIANCHA_CERTIFICATE_KEYS": str(tmp_path / "keys" / "certificates"),
         "LIANCHA_HOST": "127.0.0.1",
         "LIANCHA_PORT": str(port),
     })

@@ -41,6 +41,7 @@ def test_node_and_hub_docs_render_their_operations(tmp_path: Path):
                         "HUB_PUBLIC_KEY": hub_public, "SIGNING_KEY": node_private})
     hub = create_hub({"NODES": tmp_path / "nodes.yaml", "SIGNING_KEY": hub_private,
                       "IDENTITY_PUBLIC_KEY": identity_public,
+                      "CERTIFICATE_KEYS": tmp_path / "certificate-keys",
                       "DATABASE_URL": f"sqlite:///{tmp_path / 'h.sqlite'}"})
     with serve(node) as node_url, serve(hub) as hub_url:
         node_dom = rendered_dom(f"{node_url}/docs", tmp_path / "profile-node")

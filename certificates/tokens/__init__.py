@@ -15,7 +15,7 @@ from certificates.tokens.content import (
     mask_name,
     short_digest,
 )
-from certificates.tokens.keyring import Keyring, KeyringError, keys_from_jwks
+from certificates.tokens.keyring import Keyring, KeyringError, keys_from_jwks, open_keyring
 from certificates.tokens.token import (
     ALTERED,
     EXPIRED,
@@ -31,6 +31,7 @@ from certificates.tokens.token import (
 )
 
 __all__ = [
+    "open_keyring",
     "ALTERED",
     "EXPIRED",
     "UNKNOWN_KEY",

@@ -254,3 +254,14 @@ def _locked(directory: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def open_keyring(directory: Path | str) -> Keyring:
+    """The keyring in `directory`, created with one active key on first use."""
+    directory = Path(directory)
+    if (directory / KEYRING_FILE).exists():
+        return Keyring.load(directory)
+    try:
+        return Keyring.create(directory)
+    except KeyringError:  # another process created it meanwhile
+        return Keyring.load(directory)

@@ -1,5 +1,6 @@
 """Alembic environment for the hub database; run through `federation.storage.upgrade_schema`."""
 
+import certificates.models  # noqa: F401  (its tables live in the hub's database)
 from federation.models import Base
 from runtime.alembic_env import run
 

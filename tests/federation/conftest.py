@@ -96,6 +96,7 @@ def federation(nodes, database_url: str, tmp_path: Path) -> Federation:
     hub = create_hub({"NODES": base / "nodes.yaml", "DATABASE_URL": database_url,
                       "SIGNING_KEY": base / "keys" / "hub" / "private.pem",
                       "IDENTITY_PUBLIC_KEY": identity_public,
-                      "NODE_DEADLINE_S": 2.0, "OVERALL_DEADLINE_S": 3.0})
+                      "NODE_DEADLINE_S": 2.0, "OVERALL_DEADLINE_S": 3.0,
+                      "CERTIFICATE_KEYS": tmp_path / "certificate-keys"})
     return Federation(hub.test_client(), load_private_key(identity_private), urls,
                       base / "nodes.yaml")

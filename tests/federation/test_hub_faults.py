@@ -24,6 +24,7 @@ def faulty_hub(tmp_path: Path, database_url: str):  # type: ignore[no-untyped-de
     hub_private, _ = generate_key_pair(tmp_path / "hub")
     app = create_app({"NODES": [node.entry() for node in nodes], "DATABASE_URL": database_url,
                       "SIGNING_KEY": hub_private, "IDENTITY_PUBLIC_KEY": public,
+                      "CERTIFICATE_KEYS": tmp_path / "certificate-keys",
                       "NODE_DEADLINE_S": 0.8, "OVERALL_DEADLINE_S": OVERALL_S})
     token = mint_identity_token(load_private_key(private), "clerk", archive="510500")
     yield app.test_client(), token, nodes

@@ -100,7 +100,8 @@ def test_a_node_that_is_down_is_reported_and_the_answer_is_incomplete(federation
                       "SIGNING_KEY": base / "keys" / "hub" / "private.pem",
                       "IDENTITY_PUBLIC_KEY": federation.hub.application.extensions[
                           "liancha.hub"].identity_public_key,
-                      "NODE_DEADLINE_S": 1.0, "OVERALL_DEADLINE_S": 1.5})
+                      "NODE_DEADLINE_S": 1.0, "OVERALL_DEADLINE_S": 1.5,
+                      "CERTIFICATE_KEYS": tmp_path / "certificate-keys"})
     answer = hub.test_client().post(
         "/api/v1/queries", json={"subject": SUBJECT, "purpose": "x"},
         headers={"Authorization": f"Bearer {federation.token()}"}).json
