@@ -25,7 +25,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
 
     from certificates.tokens import open_keyring
     from federation.fanout import FanOut
-    from federation.resources import queries
+    from federation.resources import certificates, queries
     from runtime import health
     from runtime.errors import DomainError
     from runtime.problems import register_problem_handlers
@@ -44,6 +44,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         "identityToken", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT (EdDSA)"}
     )
     api.register_blueprint(queries.blp)
+    api.register_blueprint(certificates.blp)
     app.register_blueprint(health.blp)
     register_swagger_assets(app)
     register_problem_handlers(app, DomainError, "liancha-hub")

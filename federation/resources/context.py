@@ -3,6 +3,7 @@
 from flask import current_app, request
 from sqlalchemy.orm import Session
 
+from certificates.tokens import Keyring
 from federation.config import HubSettings
 from federation.fanout import FanOut
 from federation.identity import Identity, identify
@@ -18,6 +19,10 @@ def session() -> Session:
 
 def fanout() -> FanOut:
     return current_app.extensions["liancha.fanout"]
+
+
+def keyring() -> Keyring:
+    return current_app.extensions["liancha.certificate_keys"]
 
 
 def caller() -> Identity:

@@ -1,0 +1,209 @@
+"""Issuing and revoking certificates: who may, from which query, under which number.
+
+A clerk issues in the name of their own archive, from a query they may read, listing
+records of that query's answer. A "no record found" certificate needs a complete query
+in which no record is the subject's. Numbers are sequential per archive and year, handed
+out inside the issuing transaction, and never reused (a revoked number stays taken).
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from certificates.models import AuditEvent, Certificate, CertificateCounter
+from certificates.pdf import (
+    ArchiveAnswer,
+    CertificateContent,
+    CertificateRecord,
+    render_certificate,
+)
+from certificates.tokens import (
+    CertificateClaims,
+    Keyring,
+    compact_number,
+    content_digest,
+    issue_token,
+    mask_holder,
+    mask_id_number,
+    short_digest,
+    verify_url,
+)
+from certificates.wording import RECORD_TYPE_WORDS, display_number, record_summary
+from federation.config import HubSettings
+from federation.identity import Identity
+from federation.models import Query
+from runtime.errors import DomainError, InvalidInput, PermissionDenied
+
+VERIFY_HINT = "用手机扫描二维码，或访问二维码下方网址，核对本证明的真实性与有效性。"
+
+
+class CertificateNotFound(DomainError):
+    status = 404
+    title = "Certificate not found"
+
+
+class IncompleteCoverage(DomainError):
+    status = 409
+    title = "Not every archive answered"
+
+
+@dataclass(frozen=True)
+class Issued:
+    certificate: Certificate
+    verify_url: str
+
+
+def issue_certificate(session: Session, settings: HubSettings, keyring: Keyring,
+                      identity: Identity, body: dict) -> Issued:
+    if identity.role != "clerk":
+        raise PermissionDenied("Certificates are issued by an archive's clerk (at the "
+                               "counter or a kiosk).")
+    query = _readable_query(session, identity, body["query_id"])
+    answer = json.loads(query.answer)
+    records = _chosen_records(answer, body.get("record_ids") or [])
+    archive = _archive(settings, identity.archive)
+    subject = json.loads(query.subject)
+    holder_name = subject.get("name") or _subject_name(answer) or "（姓名未提供）"
+    today = datetime.now(UTC).date()
+    sequence = _next_number(session, archive["code"], today.year)
+    number = compact_number(archive["code"], today.year, sequence)
+    content = {
+        "number": number,
+        "display_no": display_number(archive["name"], today.year, sequence),
+        "kind": "records" if records else "no_record",
+        "archive": archive,
+        "holder": {"name": holder_name, "id_number": mask_id_number(subject["id_number"])
+                   if subject.get("id_number") else None},
+        "purpose": body["purpose"],
+        "issued_on": today.isoformat(),
+        "records": [{"record_id": r["record_id"], "record_type": r["record_type"],
+                     "holding_archive": r["archive"]["name"],
+                     "file_no": r["reference"].get("file_no"),
+                     "summary": record_summary(r)} for r in records],
+        "archives": [{"archive": n["archive"]["name"], "status": n["status"]}
+                     for n in answer["nodes"]],
+    }
+    holder_masked = mask_holder(holder_name, None)
+    token = issue_token(keyring, CertificateClaims(number, today, short_digest(content),
+                                                   holder_masked, archive["code"]))
+    url = verify_url(settings.public_url, token)
+    pdf = render_certificate(_pdf_content(content, url))
+    certificate = Certificate(
+        certificate_no=number, display_no=content["display_no"],
+        archive_code=archive["code"], archive_name=archive["name"], year=today.year,
+        sequence=sequence, query_id=query.query_id, kind=content["kind"],
+        actor=identity.subject, purpose=body["purpose"], holder_masked=holder_masked,
+        issued_on=today, issued_at=datetime.now(UTC),
+        content=json.dumps(content, ensure_ascii=False, sort_keys=True),
+        content_digest=content_digest(content), kid=keyring.active_kid, token=token,
+        pdf=pdf, pdf_sha256=hashlib.sha256(pdf).hexdigest(), status="valid",
+    )
+    session.add(certificate)
+    _audit(session, identity, "certificate.issued", number, body["purpose"],
+           {"query_id": query.query_id, "records": len(records), "kind": content["kind"]})
+    session.commit()
+    return Issued(certificate, url)
+
+
+def get_certificate(session: Session, identity: Identity, number: str) -> Certificate:
+    certificate = session.get(Certificate, number)
+    if certificate is None or not _may_see(identity, certificate):
+        raise CertificateNotFound(f"There is no certificate {number} that you may read.")
+    return certificate
+
+
+def revoke_certificate(session: Session, identity: Identity, number: str,
+                       reason: str) -> Certificate:
+    certificate = get_certificate(session, identity, number)
+    if identity.role != "clerk" or identity.archive != certificate.archive_code:
+        raise PermissionDenied("Only the issuing archive's clerks revoke its certificates.")
+    if certificate.status != "revoked":
+        certificate.status, certificate.revoked_reason = "revoked", reason
+        certificate.revoked_at = datetime.now(UTC)
+        _audit(session, identity, "certificate.revoked", number, None, {"reason": reason})
+        session.commit()
+    return certificate
+
+
+def _readable_query(session: Session, identity: Identity, query_id: str) -> Query:
+    query = session.get(Query, query_id)
+    if query is None or not (query.actor == identity.subject
+                             or query.actor_archive == identity.archive):
+        raise InvalidInput({"query_id": ["No query with this id that you may use."]})
+    return query
+
+
+def _chosen_records(answer: dict, record_ids: list[str]) -> list[dict]:
+    by_id = {record["record_id"]: record for record in answer["records"]}
+    unknown = [record_id for record_id in record_ids if record_id not in by_id]
+    if unknown:
+        raise InvalidInput({"record_ids": [f"Not in this query's answer: {', '.join(unknown)}."]})
+    if record_ids:
+        return [by_id[record_id] for record_id in dict.fromkeys(record_ids)]
+    if not answer["complete"]:
+        missing = [f"{n['archive']['name']} ({n['status']})" for n in answer["nodes"]
+                   if n["status"] != "ok"]
+        raise IncompleteCoverage("A no-record certificate needs every archive's answer; "
+                                 f"these did not answer: {', '.join(missing)}.")
+    if any(person["is_subject"] for person in answer["persons"]):
+        raise InvalidInput({"record_ids": ["Records of the subject were found: list the "
+                                           "ones to certify, or ask again."]})
+    return []
+
+
+def _archive(settings: HubSettings, code: str | None) -> dict:
+    node = next((node for node in settings.nodes if node.code == code), None)
+    if node is None:
+        raise PermissionDenied(f"Archive {code} is not in this federation.")
+    return {"code": node.code, "name": node.name}
+
+
+def _subject_name(answer: dict) -> str | None:
+    person = next((p for p in answer["persons"] if p["is_subject"]), None)
+    return person["names"][0] if person and person["names"] else None
+
+
+def _next_number(session: Session, archive_code: str, year: int) -> int:
+    counter = session.execute(
+        select(CertificateCounter)
+        .where(CertificateCounter.archive_code == archive_code, CertificateCounter.year == year)
+        .with_for_update()
+    ).scalar_one_or_none()
+    if counter is None:
+        counter = CertificateCounter(archive_code=archive_code, year=year, last=0)
+        session.add(counter)
+    counter.last += 1
+    session.flush()
+    return counter.last
+
+
+def _pdf_content(content: dict, url: str) -> CertificateContent:
+    return CertificateContent(
+        certificate_no=content["display_no"], kind=content["kind"],
+        issuing_archive=content["archive"]["name"],
+        requester_name=content["holder"]["name"],
+        requester_id_masked=content["holder"]["id_number"] or "（未提供）",
+        purpose=content["purpose"], issued_on=date.fromisoformat(content["issued_on"]),
+        records=[CertificateRecord(RECORD_TYPE_WORDS.get(r["record_type"], r["record_type"]),
+                                   r["holding_archive"], r["file_no"], r["summary"])
+                 for r in content["records"]],
+        archives_searched=[ArchiveAnswer(a["archive"], a["status"])
+                           for a in content["archives"]],
+        verify_url=url, verify_hint=VERIFY_HINT,
+    )
+
+
+def _may_see(identity: Identity, certificate: Certificate) -> bool:
+    return certificate.actor == identity.subject or (
+        identity.role == "clerk" and identity.archive == certificate.archive_code)
+
+
+def _audit(session: Session, identity: Identity, action: str, target: str,
+           purpose: str | None, detail: dict) -> None:
+    session.add(AuditEvent(at=datetime.now(UTC), actor=identity.subject, role=identity.role,
+                           action=action, target=target, purpose=purpose,
+                           detail=json.dumps(detail, ensure_ascii=False)))
