@@ -88,6 +88,7 @@ def issue_certificate(session: Session, settings: HubSettings, keyring: Keyring,
                      for n in answer["nodes"]],
     }
     holder_masked = mask_holder(holder_name, None)
+    keyring.reload()  # `liancha keys rotate` may have run since the hub started
     token = issue_token(keyring, CertificateClaims(number, today, short_digest(content),
                                                    holder_masked, archive["code"]))
     url = verify_url(settings.public_url, token)

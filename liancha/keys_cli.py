@@ -21,3 +21,19 @@ def generate(directory: Path, force: bool) -> None:
         raise click.ClickException(f"{directory}/private.pem exists; use --force to replace it")
     private_path, public_path = generate_key_pair(directory)
     click.echo(f"wrote {private_path} and {public_path}")
+
+
+@keys_group.command("rotate")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def rotate(directory: Path) -> None:
+    """Rotate the certificate keyring in DIRECTORY: a new key signs from now on; the old
+    one is retired (it no longer signs, and what it signed still verifies)."""
+    from certificates.tokens import Keyring, KeyringError
+
+    try:
+        keyring = Keyring.load(directory)
+        old = keyring.active_kid
+        new = keyring.rotate()
+    except (KeyringError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"new signing key {new}; {old} retired (its certificates still verify)")
