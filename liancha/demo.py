@@ -96,7 +96,13 @@ def write_nodes_file(root: Path, nodes: list[DemoNode]) -> Path:
 @click.option("--seed", default=7, show_default=True)
 @click.option("--hub-port", default=8100, show_default=True)
 @click.option("--base-port", default=8101, show_default=True, help="The first node's port.")
-def demo_command(root: Path, people: int, seed: int, hub_port: int, base_port: int) -> None:
+@click.option("--hub-host", default="127.0.0.1", show_default=True,
+              help="Where the hub listens; 0.0.0.0 to let a phone on this network scan.")
+@click.option("--public-url", default=None,
+              help="The hub's address as a phone sees it (the QR codes' URLs), e.g. "
+                   "http://192.168.1.20:8100; default http://127.0.0.1:HUB_PORT.")
+def demo_command(root: Path, people: int, seed: int, hub_port: int, base_port: int,
+                 hub_host: str, public_url: str | None) -> None:
     """Generate catalogues; serve every archive's node and the hub until Ctrl-C."""
     root = root.resolve()
     manifest = prepare_data(root, people, seed)
@@ -127,6 +133,7 @@ def demo_command(root: Path, people: int, seed: int, hub_port: int, base_port: i
             "--identity-public-key", str(keys["identity"] / "public.pem"),
             "--database-url", f"sqlite:///{root / 'hub.sqlite'}",
             "--certificate-keys", str(root / "keys" / "certificates"),
+            "--host", hub_host, "--public-url", public_url or f"http://127.0.0.1:{hub_port}",
         ))
         for node in nodes:
             supervisor.wait_ready(f"node-{node.code}", f"{node.url}/readyz")

@@ -53,6 +53,22 @@ def find_sample(data: Path, hub_url: str, token: str) -> tuple[dict, dict] | Non
     return None
 
 
+def _print_certificate_steps(hub_url: str, answer: dict, subject: dict) -> None:
+    auth = "-H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json'"
+    body = {"query_id": answer["query_id"], "purpose": SAMPLE_PURPOSE,
+            "record_ids": [r["record_id"] for r in subject["records"]]}
+    click.echo(
+        f"\nIssue a certificate (档案查询证明) from that answer, in 泸州市档案馆's name:\n"
+        f"  curl -s {hub_url}/api/v1/certificates {auth} "
+        f"-d {shlex.quote(json.dumps(body, ensure_ascii=False))}\n"
+        f"Its answer has `pdf_url` (curl -s -H \"Authorization: Bearer $TOKEN\" -o c.pdf URL)"
+        f" and `verify_url`, what the QR code holds: open it to see 有效.\n"
+        f"Revoke it, and the same scan says 已撤销:\n"
+        f"  curl -s {hub_url}/api/v1/certificates/CERTIFICATE_NO/revoke {auth} "
+        f"-d '{{\"reason\": \"演示撤销\"}}'"
+    )
+
+
 def print_guide(root: Path, hub_url: str, nodes: list, identity_keys: Path,
                 supervisor: Supervisor) -> None:
     from federation.identity import mint_identity_token
@@ -85,6 +101,7 @@ def print_guide(root: Path, hub_url: str, nodes: list, identity_keys: Path,
             f"{len(held)} archives ({', '.join(held)}), `explanation` saying why each joined,"
             f"\nand a status line for each of the {len(answer['nodes'])} archives."
         )
+        _print_certificate_steps(hub_url, answer, subject)
         stopped = next(n for n in nodes if n.code in held and n.code != clerk.code)
         click.echo(
             f"\nStop one archive (kill {supervisor.pid('node-' + stopped.code)} stops "
