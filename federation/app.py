@@ -25,7 +25,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
 
     from certificates.tokens import open_keyring
     from federation.fanout import FanOut
-    from federation.resources import certificates, queries
+    from federation.resources import certificates, queries, verify
     from runtime import health
     from runtime.errors import DomainError
     from runtime.problems import register_problem_handlers
@@ -45,7 +45,9 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     )
     api.register_blueprint(queries.blp)
     api.register_blueprint(certificates.blp)
+    api.register_blueprint(verify.blp)
     app.register_blueprint(health.blp)
+    app.register_blueprint(verify.pages)
     register_swagger_assets(app)
     register_problem_handlers(app, DomainError, "liancha-hub")
     return app

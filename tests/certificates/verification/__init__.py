@@ -1,0 +1,1 @@
+"""Helpers for the verification tests: a hub with the verify routes, registry rows, Chromium."""
