@@ -19,6 +19,7 @@ from certificates.pdf import (
     ArchiveAnswer,
     CertificateContent,
     CertificateRecord,
+    UnprintableName,
     render_certificate,
 )
 from certificates.tokens import (
@@ -92,7 +93,12 @@ def issue_certificate(session: Session, settings: HubSettings, keyring: Keyring,
     token = issue_token(keyring, CertificateClaims(number, today, short_digest(content),
                                                    holder_masked, archive["code"]))
     url = verify_url(settings.public_url, token)
-    pdf = render_certificate(_pdf_content(content, url))
+    try:
+        pdf = render_certificate(_pdf_content(content, url))
+    except UnprintableName as exc:
+        raise InvalidInput({"subject.name": [
+            f"{exc} Correct the name as the archive wrote it, or ask the platform to add a "
+            "font that has this character; the certificate was not issued."]}) from exc
     certificate = Certificate(
         certificate_no=number, display_no=content["display_no"],
         archive_code=archive["code"], archive_name=archive["name"], year=today.year,

@@ -11,7 +11,9 @@ import sys
 import time
 from pathlib import Path
 
+import pypdfium2
 import pytest
+import zxingcpp
 
 pytestmark = pytest.mark.slow
 NODES = 10
@@ -38,6 +40,27 @@ def shell(command: str, token: str) -> dict:
     done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=30,
                           env={**os.environ, "TOKEN": token})
     return json.loads(done.stdout)
+
+
+def check_certificate_walkthrough(printed: str, token: str, tmp_path: Path) -> None:
+    """Issue from the sample query, open the PDF, scan its QR, revoke, scan again."""
+    issue_command = re.search(r"^\s+(curl -s \S+/api/v1/certificates .+)$", printed, re.M)
+    certificate = shell(issue_command.group(1), token)
+    pdf_path = tmp_path / "c.pdf"
+    subprocess.run(["curl", "-s", "-H", f"Authorization: Bearer {token}", "-o",
+                    str(pdf_path), certificate["pdf_url"]], check=True, timeout=30)
+    document = pypdfium2.PdfDocument(str(pdf_path))
+    image = document[len(document) - 1].render(scale=200 / 72).to_pil()
+    scanned = [barcode.text for barcode in zxingcpp.read_barcodes(image)]
+    assert scanned == [certificate["verify_url"]]
+    page = subprocess.run(["curl", "-s", scanned[0]], capture_output=True, text=True,
+                          timeout=30).stdout
+    assert "有效" in page
+    revoke = re.search(r"^\s+(curl -s \S+/revoke .+)$", printed, re.M).group(1)
+    shell(revoke.replace("CERTIFICATE_NO", certificate["certificate_no"]), token)
+    page = subprocess.run(["curl", "-s", scanned[0]], capture_output=True, text=True,
+                          timeout=30).stdout
+    assert "已撤销" in page and "演示撤销" in page
 
 
 def test_the_demo_federation_as_the_readme_tells_it(tmp_path: Path):
@@ -67,6 +90,8 @@ def test_the_demo_federation_as_the_readme_tells_it(tmp_path: Path):
         person = next(p for p in answer["persons"] if p["is_subject"])
         assert len({r["record_id"].split("/")[0] for r in person["records"]}) >= 3
         assert person["explanation"]
+
+        check_certificate_walkthrough(printed, token, tmp_path)
 
         pid, stopped = re.search(r"kill (\d+) stops (\S+)\)", printed).groups()
         os.kill(int(pid), signal.SIGTERM)

@@ -55,6 +55,20 @@ def test_a_certificate_lists_the_records_and_its_qr_verifies(federation):
     check = verify_token(token_from_url(decoded[0]), keys_from_jwks(jwks))
     assert check.status == VALID
 
+    def verified(url: str) -> str:
+        return federation.hub.post("/api/v1/verify", json={"url": url}).json["status"]
+
+    assert verified(decoded[0]) == "valid"
+    token = token_from_url(decoded[0])
+    flipped = token[:-5] + ("A" if token[-5] != "A" else "B") + token[-4:]
+    assert verified(decoded[0].replace(token, flipped)) == "altered"
+    federation.hub.post(f"/api/v1/certificates/{certificate['certificate_no']}/revoke",
+                        json={"reason": "申请人撤回"},
+                        headers={"Authorization": f"Bearer {federation.token()}"})
+    assert verified(decoded[0]) == "revoked"
+    page = federation.hub.get(f"/v/{token}")
+    assert page.status_code == 200 and "已撤销" in page.get_data(as_text=True)
+
 
 def test_numbers_are_sequential_per_archive_and_never_reused(federation):
     answer = federation.query({"subject": SUBJECT, "purpose": "x"}).json
@@ -107,3 +121,11 @@ def test_wrong_records_roles_and_queries_are_refused(federation):
     missing = issue(federation, {"query_id": "0" * 32, "purpose": "x"})
     assert missing.status_code == 422 and "query_id" in missing.json["errors"]
     assert get(federation, "/api/v1/certificates/510500-2026-999").status_code == 404
+
+
+def test_a_name_no_font_can_print_is_refused_with_a_clear_error(federation):
+    answer = federation.query({"subject": {"name": "张\ue000", "birth_date": "1930"},
+                               "purpose": "x"}).json
+    refused = issue(federation, {"query_id": answer["query_id"], "purpose": "x"})
+    assert refused.status_code == 422
+    assert "U+E000" in refused.json["errors"]["subject.name"][0]
