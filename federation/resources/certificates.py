@@ -16,9 +16,7 @@ blp = Blueprint("certificates", __name__, url_prefix="/api/v1/certificates",
                 description="Certificates (档案查询证明) anyone can verify")
 
 
-@blp.before_request
-def authenticate() -> None:
-    g.identity = context.caller()
+blp.before_request(context.authenticate)
 
 
 def _answer(certificate: Certificate) -> dict:

@@ -1,6 +1,6 @@
 """What a hub view needs: settings, the request's session, the fan-out, the caller."""
 
-from flask import current_app, request
+from flask import current_app, g, request
 from sqlalchemy.orm import Session
 
 from certificates.tokens import Keyring
@@ -27,3 +27,8 @@ def keyring() -> Keyring:
 
 def caller() -> Identity:
     return identify(request.headers.get("Authorization"), settings().identity_public_key)
+
+
+def authenticate() -> None:
+    """A blueprint's before_request: who is calling is settled before the body is read."""
+    g.identity = caller()

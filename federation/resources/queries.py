@@ -14,10 +14,7 @@ blp = Blueprint("queries", __name__, url_prefix="/api/v1/queries",
                 description="Joint queries across archives")
 
 
-@blp.before_request
-def authenticate() -> None:
-    """Who is calling is settled before the body is read."""
-    g.identity = context.caller()
+blp.before_request(context.authenticate)
 
 
 @blp.route("")

@@ -100,3 +100,19 @@ def federation(nodes, database_url: str, tmp_path: Path) -> Federation:
                       "CERTIFICATE_KEYS": tmp_path / "certificate-keys"})
     return Federation(hub.test_client(), load_private_key(identity_private), urls,
                       base / "nodes.yaml")
+
+
+def hub_with_node_down(federation: Federation, nodes: tuple, database_url: str,
+                       tmp_path: Path, index: int) -> FlaskClient:
+    """The same federation, except that node `index` answers nothing (a closed port)."""
+    base, _ = nodes
+    registry = yaml.safe_load(federation.nodes_file.read_text("utf-8"))
+    registry["nodes"][index]["url"] = "http://127.0.0.1:9"
+    broken = tmp_path / "nodes-broken.yaml"
+    broken.write_text(yaml.safe_dump(registry, allow_unicode=True), "utf-8")
+    identity_key = federation.hub.application.extensions["liancha.hub"].identity_public_key
+    return create_hub({"NODES": broken, "DATABASE_URL": database_url,
+                       "SIGNING_KEY": base / "keys" / "hub" / "private.pem",
+                       "IDENTITY_PUBLIC_KEY": identity_key,
+                       "NODE_DEADLINE_S": 1.0, "OVERALL_DEADLINE_S": 1.5,
+                       "CERTIFICATE_KEYS": tmp_path / "keys-broken"}).test_client()

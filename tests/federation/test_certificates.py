@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from certificates.models import AuditEvent
 from certificates.tokens import VALID, keys_from_jwks, token_from_url, verify_token
+from tests.federation.conftest import hub_with_node_down
 from tests.federation.test_queries import SUBJECT
 
 YEAR = datetime.now(UTC).year
@@ -133,21 +134,7 @@ def test_a_name_no_font_can_print_is_refused_with_a_clear_error(federation):
 
 def test_no_record_from_an_incomplete_query_names_the_silent_archive(federation, nodes,
                                                                       database_url, tmp_path):
-    import yaml
-
-    from federation.app import create_app as create_hub
-
-    base, _ = nodes
-    registry = yaml.safe_load(federation.nodes_file.read_text("utf-8"))
-    registry["nodes"][2]["url"] = "http://127.0.0.1:9"  # 江津 does not answer
-    broken = tmp_path / "nodes.yaml"
-    broken.write_text(yaml.safe_dump(registry, allow_unicode=True), "utf-8")
-    hub = create_hub({"NODES": broken, "DATABASE_URL": database_url,
-                      "SIGNING_KEY": base / "keys" / "hub" / "private.pem",
-                      "IDENTITY_PUBLIC_KEY": federation.hub.application.extensions[
-                          "liancha.hub"].identity_public_key,
-                      "NODE_DEADLINE_S": 1.0, "OVERALL_DEADLINE_S": 1.5,
-                      "CERTIFICATE_KEYS": tmp_path / "keys"}).test_client()
+    hub = hub_with_node_down(federation, nodes, database_url, tmp_path, index=2)  # 江津
     headers = {"Authorization": f"Bearer {federation.token()}"}
     answer = hub.post("/api/v1/queries", headers=headers,
                       json={"subject": {"name": "司马无名"}, "purpose": "x"}).json

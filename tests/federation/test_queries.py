@@ -4,9 +4,9 @@ import json
 
 import yaml
 
-from federation.app import create_app as create_hub
 from federation.models import NodeAnswer
 from schemas.signing import key_from_jwk, load_public_key, public_jwk, verify_body
+from tests.federation.conftest import hub_with_node_down
 from tests.nodes.people import OTHER_ZHANG_ID, ZHANG_ID
 
 SUBJECT = {"id_number": ZHANG_ID, "name": "张国华"}
@@ -91,18 +91,8 @@ def test_queries_are_kept_with_each_nodes_signed_answer(federation):
 
 def test_a_node_that_is_down_is_reported_and_the_answer_is_incomplete(federation, nodes,
                                                                       database_url, tmp_path):
-    base, _ = nodes
-    registry = yaml.safe_load(federation.nodes_file.read_text("utf-8"))
-    registry["nodes"][1]["url"] = "http://127.0.0.1:9"  # nothing listens there
-    broken = tmp_path / "nodes.yaml"
-    broken.write_text(yaml.safe_dump(registry, allow_unicode=True), "utf-8")
-    hub = create_hub({"NODES": broken, "DATABASE_URL": database_url,
-                      "SIGNING_KEY": base / "keys" / "hub" / "private.pem",
-                      "IDENTITY_PUBLIC_KEY": federation.hub.application.extensions[
-                          "liancha.hub"].identity_public_key,
-                      "NODE_DEADLINE_S": 1.0, "OVERALL_DEADLINE_S": 1.5,
-                      "CERTIFICATE_KEYS": tmp_path / "certificate-keys"})
-    answer = hub.test_client().post(
+    hub = hub_with_node_down(federation, nodes, database_url, tmp_path, index=1)  # 永川
+    answer = hub.post(
         "/api/v1/queries", json={"subject": SUBJECT, "purpose": "x"},
         headers={"Authorization": f"Bearer {federation.token()}"}).json
     assert answer["complete"] is False
