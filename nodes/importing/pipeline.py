@@ -1,12 +1,14 @@
 """The prepared rows of a catalogue file, chunk by chunk, in file order.
 
 A large file is read and prepared by reader processes while this one writes (preparing a
-row costs about as much as storing it); only compact tuples cross between processes.
+row costs about as much as storing it). Chunks cross between processes as `marshal`
+bytes of plain tuples: pickling the named tuples cost 38 µs a row, marshal 8.
 Each reader reads the whole file and prepares every n-th chunk; the writer takes them
 back in turn, so line order, and with it "first occurrence wins", is kept. A small file
 is done in-process, where starting processes would cost more than it saves.
 """
 
+import marshal
 import os
 import queue
 from collections.abc import Iterator
@@ -15,7 +17,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from nodes.importing.mapping import Mapping_
-from nodes.importing.prepare import Outcome, chunks, prepare_chunk
+from nodes.importing.prepare import Outcome, PreparedRow, chunks, prepare_chunk
 from nodes.importing.readers import file_format, read_rows
 
 READER_PROCESS_MIN_BYTES = 4_000_000  # about 15,000 standard rows
@@ -38,7 +40,8 @@ def _read_and_prepare(path: Path, record_type: str, mapping: Mapping_, index: in
     try:
         for number, chunk in enumerate(chunks(read_rows(path, mapping))):
             if number % readers == index:
-                out.put(("chunk", prepare_chunk(chunk, record_type, mapping)))
+                prepared = prepare_chunk(chunk, record_type, mapping)
+                out.put(("chunk", marshal.dumps([tuple(item) for item in prepared])))
     except Exception as exc:  # handed to the writer, which raises it as its own
         out.put(("error", exc))
     out.put(("done", None))
@@ -63,7 +66,8 @@ def _from_reader_processes(path: Path, record_type: str, mapping: Mapping_,
                 return
             if kind == "error":
                 raise payload
-            yield payload
+            yield [PreparedRow(*item) if len(item) == len(PreparedRow._fields) else item
+                   for item in marshal.loads(payload)]
     finally:
         for process in processes:
             if process.is_alive():

@@ -30,6 +30,7 @@ from nodes.models import Party, Record
 from nodes.storage import drop_party_indexes, ensure_party_indexes
 
 BYTES_PER_ROW_ESTIMATE = 200
+BULK_LOAD_RATIO = 10
 COMMIT_ROWS = 20_000  # a commit writes every index page the batch touched: not too often
 ANALYZE_AFTER_BATCHES = frozenset({0, 4, 16, 64, 256})
 
@@ -67,14 +68,16 @@ def import_file(
 
 
 def _is_bulk_load(engine: Engine, path: Path) -> bool:
-    """Whether the file is likely to bring more parties than the node holds: then building
-    the search indexes once at the end is cheaper than keeping them up to date."""
+    """Whether building the search indexes once at the end is cheaper than keeping them up
+    to date row by row. Measured at a million records: a rebuild costs about 1 µs per party
+    held, upkeep about 16 µs per row imported; so a file a tenth the size of the node
+    already pays for a rebuild."""
     incoming = path.stat().st_size // BYTES_PER_ROW_ESTIMATE
     with engine.connect() as connection:
         held = connection.execute(
             select(Party.pk).order_by(Party.pk.desc()).limit(1)
         ).scalar() or 0
-    return incoming * 3 > held
+    return incoming * BULK_LOAD_RATIO > held
 
 
 def _import_rows(engine: Engine, record_type: str, path: Path, mapping: Mapping_,
@@ -151,16 +154,30 @@ def _store(connection: Connection, record_type: str, batch: list[PreparedRow],
         _replace(connection, record_type, changed)
         report.updated += len(changed)
     if fresh:
-        _bulk_insert(connection, Record.__table__, RECORD_COLUMNS,
-                     [item.values for item in fresh])
-        pks = dict(connection.execute(
-            select(Record.local_id, Record.pk).where(
-                Record.record_type == record_type,
-                _local_id_in(connection, [item.local_id for item in fresh]),
-            )
-        ).all())
-        _insert_parties(connection, ((pks[item.local_id], item) for item in fresh))
+        _insert_parties(connection, zip(_insert_records(connection, record_type, fresh),
+                                        fresh, strict=True))
         report.inserted += len(fresh)
+
+
+def _insert_records(connection: Connection, record_type: str,
+                    fresh: list[PreparedRow]) -> list[int]:
+    """Insert the batch's new records; their primary keys, in batch order."""
+    if connection.dialect.name == "postgresql":
+        # Keys drawn from the table's sequence first, then one COPY: no lookup afterwards.
+        pks = list(connection.exec_driver_sql(
+            "SELECT nextval(pg_get_serial_sequence('records', 'pk')) "
+            "FROM generate_series(1, %s)", (len(fresh),)).scalars())
+        _bulk_insert(connection, Record.__table__, ("pk", *RECORD_COLUMNS),
+                     [(pk, *item.values) for pk, item in zip(pks, fresh, strict=True)])
+        return pks
+    _bulk_insert(connection, Record.__table__, RECORD_COLUMNS, [item.values for item in fresh])
+    pks = dict(connection.execute(
+        select(Record.local_id, Record.pk).where(
+            Record.record_type == record_type,
+            _local_id_in(connection, [item.local_id for item in fresh]),
+        )
+    ).all())
+    return [pks[item.local_id] for item in fresh]
 
 
 def _local_id_in(connection: Connection, local_ids: list[str]) -> ColumnElement[bool]:
