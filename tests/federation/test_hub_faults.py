@@ -11,12 +11,12 @@ from schemas.signing import generate_key_pair, load_private_key
 from tests.federation.fanout.fakes import FakeNode
 
 BEHAVIOURS = ["ok", "hang", "http500", "garbage", "wrong_key", "unsigned", "slow"]
-OVERALL_S = 1.0
+OVERALL_S = 2.0
 
 
 @pytest.fixture
 def faulty_hub(tmp_path: Path, database_url: str):  # type: ignore[no-untyped-def]
-    nodes = [FakeNode(f"5{index + 20:05d}", f"档案馆{index}", behaviour, delay_ms=1500)
+    nodes = [FakeNode(f"5{index + 20:05d}", f"档案馆{index}", behaviour, delay_ms=4000)
              if behaviour == "slow" else FakeNode(f"5{index + 20:05d}", f"档案馆{index}",
                                                   behaviour)
              for index, behaviour in enumerate(BEHAVIOURS)]
@@ -25,7 +25,7 @@ def faulty_hub(tmp_path: Path, database_url: str):  # type: ignore[no-untyped-de
     app = create_app({"NODES": [node.entry() for node in nodes], "DATABASE_URL": database_url,
                       "SIGNING_KEY": hub_private, "IDENTITY_PUBLIC_KEY": public,
                       "CERTIFICATE_KEYS": tmp_path / "certificate-keys",
-                      "NODE_DEADLINE_S": 0.8, "OVERALL_DEADLINE_S": OVERALL_S})
+                      "NODE_DEADLINE_S": 1.5, "OVERALL_DEADLINE_S": OVERALL_S})
     token = mint_identity_token(load_private_key(private), "clerk", archive="510500")
     yield app.test_client(), token, nodes
     for node in nodes:
