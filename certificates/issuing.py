@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from certificates.models import AuditEvent, Certificate, CertificateCounter
+from certificates.models import Certificate, CertificateCounter
 from certificates.pdf import (
     ArchiveAnswer,
     CertificateContent,
@@ -34,6 +34,7 @@ from certificates.tokens import (
     verify_url,
 )
 from certificates.wording import RECORD_TYPE_WORDS, display_number, record_summary
+from federation import audit
 from federation.config import HubSettings
 from federation.identity import Identity
 from federation.models import Query
@@ -211,6 +212,5 @@ def _may_see(identity: Identity, certificate: Certificate) -> bool:
 
 def _audit(session: Session, identity: Identity, action: str, target: str,
            purpose: str | None, detail: dict) -> None:
-    session.add(AuditEvent(at=datetime.now(UTC), actor=identity.subject, role=identity.role,
-                           action=action, target=target, purpose=purpose,
-                           detail=json.dumps(detail, ensure_ascii=False)))
+    audit.record(session, actor=identity.subject, role=identity.role, action=action,
+                 target=target, purpose=purpose, detail=detail)

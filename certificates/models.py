@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from federation.audit import AuditEvent  # noqa: F401  (the audit record, re-exported)
 from federation.models import Base
 
 
@@ -56,18 +57,3 @@ class Certificate(Base):
     status: Mapped[str] = mapped_column(String(10))  # valid | revoked
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_reason: Mapped[str | None] = mapped_column(Text)
-
-
-class AuditEvent(Base):
-    """Who did what, why and when (issue 5 chains these by hash; append-only already)."""
-
-    __tablename__ = "audit_events"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    actor: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20))
-    action: Mapped[str] = mapped_column(String(40))  # certificate.issued, .verified, ...
-    target: Mapped[str] = mapped_column(String(200))
-    purpose: Mapped[str | None] = mapped_column(String(200))
-    detail: Mapped[str | None] = mapped_column(Text)  # JSON

@@ -26,7 +26,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -34,7 +33,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from certificates.models import AuditEvent, Certificate
+from certificates.models import Certificate
 from certificates.tokens import (
     ALTERED,
     EXPIRED,
@@ -45,6 +44,7 @@ from certificates.tokens import (
     token_from_url,
     verify_token,
 )
+from federation import audit
 from runtime.errors import InvalidInput
 
 REVOKED = "revoked"
@@ -233,9 +233,6 @@ def _check_via(via: str) -> None:
 
 
 def _audit(session: Session, target: str | None, at: datetime, detail: dict[str, Any]) -> None:
-    session.add(AuditEvent(
-        at=at, actor=PUBLIC, role=PUBLIC, action=ACTION,
-        target=(target or UNKNOWN_TARGET)[:_TARGET_CHARS], purpose=None,
-        detail=json.dumps(detail, ensure_ascii=False, sort_keys=True),
-    ))
+    audit.record(session, actor=PUBLIC, role=PUBLIC, action=ACTION,
+                 target=(target or UNKNOWN_TARGET)[:_TARGET_CHARS], detail=detail)
     session.commit()

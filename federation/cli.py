@@ -72,3 +72,28 @@ def token_command(key: str, role: str, archive: str | None, id_number: str | Non
         raise click.UsageError("a citizen's token needs --id-number and --name")
     click.echo(mint_identity_token(load_private_key(Path(key)), role, archive=archive,
                                    id_number=id_number, name=name, lifetime_s=lifetime))
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """The hub's audit record."""
+
+
+@audit_group.command("verify")
+@click.option("--database-url", envvar="LIANCHA_DATABASE_URL", required=True,
+              help="The hub's database.")
+def audit_verify(database_url: str) -> None:
+    """Check the hash chain; report the first altered, inserted or deleted entry."""
+    from sqlalchemy.orm import Session
+
+    from federation.audit import verify_chain
+    from runtime.database import make_engine
+
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        check = verify_chain(session)
+    engine.dispose()
+    if not check.ok:
+        raise click.ClickException(f"audit record broken at entry {check.entry_id}: "
+                                   f"{check.problem} ({check.entries} entries read)")
+    click.echo(f"audit record intact: {check.entries} entries, each chained to the one before")

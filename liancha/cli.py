@@ -7,7 +7,7 @@ Each subcommand module keeps its heavy imports inside the command functions, so 
 import click
 
 from conformance.cli import conformance_command
-from federation.cli import hub_group, token_command
+from federation.cli import audit_group, hub_group, token_command
 from generator.cli import generate_command
 from liancha.demo import demo_command
 from liancha.keys_cli import keys_group
@@ -28,3 +28,4 @@ main.add_command(conformance_command)
 main.add_command(demo_command)
 main.add_command(hub_group)
 main.add_command(token_command)
+main.add_command(audit_group)

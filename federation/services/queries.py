@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from federation import audit
 from federation.config import HubSettings
 from federation.errors import InvalidInput, PermissionDenied, QueryNotFound
 from federation.fanout import FanOut, NodeOutcome
@@ -108,6 +109,10 @@ def _record(session: Session, identity: Identity, purpose: str, subject: dict, a
         took_ms=answer["took_ms"], answer=json.dumps(answer, ensure_ascii=False),
     ))
     session.flush()  # the query row first: its evidence rows refer to it
+    audit.record(session, actor=identity.subject, role=identity.role, action="query.run",
+                 target=answer["query_id"], purpose=purpose,
+                 detail={"complete": answer["complete"], "records": len(answer["records"]),
+                         "archives": [o.archive["code"] for o in outcomes]})
     for outcome in outcomes:
         session.add(NodeAnswer(
             query_id=answer["query_id"], archive_code=outcome.archive["code"],

@@ -1,0 +1,99 @@
+"""The audit record: append-only, each entry chained by hash to the one before.
+
+Every entry's `hash` covers its own fields and the previous entry's hash, so an edited
+entry no longer matches its hash, an inserted one breaks the link to its neighbour, and a
+deleted one leaves a gap in the links; `AuditHead` remembers the last hash, so entries cut
+off the end are caught too. `verify_chain` reports the first entry that does not hold.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from federation.models import Base
+
+GENESIS = "0" * 64
+
+
+class AuditEvent(Base):
+    """Who did what, why and when."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40))  # certificate.issued, .verified, ...
+    target: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[str | None] = mapped_column(Text)  # JSON
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """One row: the chain's last entry. Locked while an entry is added, so that concurrent
+    writers take turns instead of forking the chain."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_id: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+
+def record(session: Session, *, actor: str, role: str, action: str, target: str,
+           purpose: str | None = None, detail: dict | None = None) -> AuditEvent:
+    """Add an entry to the chain, in the caller's transaction (the caller commits)."""
+    head = session.execute(select(AuditHead).where(AuditHead.id == 1)
+                           .with_for_update()).scalar_one_or_none()
+    if head is None:
+        head = AuditHead(id=1, last_id=0, last_hash=GENESIS)
+        session.add(head)
+    event = AuditEvent(at=datetime.now(UTC), actor=actor, role=role, action=action,
+                       target=target[:200], purpose=purpose, prev_hash=head.last_hash,
+                       detail=json.dumps(detail or {}, ensure_ascii=False, sort_keys=True))
+    session.add(event)
+    session.flush()  # the id is part of what the hash covers
+    event.hash = entry_hash(event)
+    head.last_id, head.last_hash = event.id, event.hash
+    return event
+
+
+def entry_hash(event: AuditEvent) -> str:
+    at = event.at if event.at.tzinfo else event.at.replace(tzinfo=UTC)
+    fields = [event.id, at.astimezone(UTC).isoformat(), event.actor, event.role,
+              event.action, event.target, event.purpose, event.detail, event.prev_hash]
+    return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    ok: bool
+    entries: int
+    problem: str | None = None
+    entry_id: int | None = None
+
+
+def verify_chain(session: Session) -> ChainCheck:
+    events: Iterable[AuditEvent] = session.scalars(select(AuditEvent).order_by(AuditEvent.id))
+    previous, count = GENESIS, 0
+    for event in events:
+        count += 1
+        if event.prev_hash != previous:
+            return ChainCheck(False, count, "its link to the entry before does not hold: an "
+                              "entry was inserted or deleted here", event.id)
+        if event.hash != entry_hash(event):
+            return ChainCheck(False, count, "its content was altered", event.id)
+        previous = event.hash
+    head = session.get(AuditHead, 1)
+    if head is not None and head.last_hash != previous:
+        return ChainCheck(False, count, "the last entries were deleted: the chain's head is "
+                          f"entry {head.last_id}", head.last_id)
+    return ChainCheck(True, count)
