@@ -128,7 +128,7 @@ def verify(session: Session, keyring: Keyring, token: str, via: str,
     """Check `token` offline, then against the registry; audit and commit the check."""
     _check_via(via)
     verification = _judge(session, keyring, token, today)
-    _audit(session, verification.claimed_no, verification.checked_at,
+    _audit(session, verification.claimed_no,
            {"status": verification.status, "via": via, "reason": verification.reason})
     return verification
 
@@ -164,7 +164,7 @@ def check_pdf(session: Session, pdf_bytes: bytes, keyring: Keyring | None = None
         status = REVOKED if row.status == REVOKED else VALID
         check = PdfCheck(EXACT, digest, now, _confirmed(row, status, "registry status", now))
     status = check.verification.status if check.verification else None
-    _audit(session, row.certificate_no if row else None, now,
+    _audit(session, row.certificate_no if row else None,
            {"via": via, "pdf": check.match, "sha256": digest, "status": status})
     return check
 
@@ -232,7 +232,7 @@ def _check_via(via: str) -> None:
         raise ValueError(f"via must be one of {VIAS}, not {via!r}")
 
 
-def _audit(session: Session, target: str | None, at: datetime, detail: dict[str, Any]) -> None:
+def _audit(session: Session, target: str | None, detail: dict[str, Any]) -> None:
     audit.record(session, actor=PUBLIC, role=PUBLIC, action=ACTION,
                  target=(target or UNKNOWN_TARGET)[:_TARGET_CHARS], detail=detail)
     session.commit()

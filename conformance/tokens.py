@@ -8,28 +8,18 @@ import base64
 import hashlib
 import hmac
 import json
-import time
-import uuid
 from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-HUB_ISSUER = "liancha-hub"
+from schemas.signing import hub_token_claims
 
 
 def claims(audience: str, purpose: str, /, lifetime_s: int = 60, **overrides: Any) -> dict:
     """The claims of a fresh hub token; an override of None removes that claim."""
-    now = int(time.time())
-    result: dict[str, Any] = {
-        "iss": HUB_ISSUER,
-        "aud": audience,
-        "iat": now,
-        "exp": now + lifetime_s,
-        "jti": uuid.uuid4().hex,
-        "purpose": purpose,
-    }
+    result: dict[str, Any] = hub_token_claims(audience, purpose, lifetime_s)
     for name, value in overrides.items():
         if value is None:
             result.pop(name, None)

@@ -80,12 +80,10 @@ def key_from_jwk(jwk: dict[str, str]) -> Ed25519PublicKey:
     return Ed25519PublicKey.from_public_bytes(raw)
 
 
-def mint_hub_token(
-    key: Ed25519PrivateKey, audience: str, purpose: str, lifetime_s: int = 60
-) -> str:
-    """A short-lived token for one call to the node of archive `audience`."""
+def hub_token_claims(audience: str, purpose: str, lifetime_s: int = 60) -> dict:
+    """The claims of a fresh hub token for one call to the node of archive `audience`."""
     now = int(time.time())
-    claims = {
+    return {
         "iss": HUB_ISSUER,
         "aud": audience,
         "iat": now,
@@ -93,7 +91,13 @@ def mint_hub_token(
         "jti": uuid.uuid4().hex,
         "purpose": purpose,
     }
-    return jwt.encode(claims, key, algorithm="EdDSA")
+
+
+def mint_hub_token(
+    key: Ed25519PrivateKey, audience: str, purpose: str, lifetime_s: int = 60
+) -> str:
+    """A short-lived token for one call to the node of archive `audience`."""
+    return jwt.encode(hub_token_claims(audience, purpose, lifetime_s), key, algorithm="EdDSA")
 
 
 def sign_body(key: Ed25519PrivateKey, body: bytes, archive: str, request_id: str | None) -> str:
