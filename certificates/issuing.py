@@ -1,9 +1,11 @@
 """Issuing and revoking certificates: who may, from which query, under which number.
 
 A clerk issues in the name of their own archive, from a query they may read, listing
-records of that query's answer. A "no record found" certificate needs a complete query
-in which no record is the subject's. Numbers are sequential per archive and year, handed
-out inside the issuing transaction, and never reused (a revoked number stays taken).
+records of that query's answer; a citizen (app, kiosk) in the name of the archive holding
+their own records; the cross-archive workflow through `issue_from_query`. A "no record
+found" certificate needs a complete query in which no record is the subject's. Numbers are
+sequential per archive and year, handed out inside the issuing transaction, and never
+reused (a revoked number stays taken).
 """
 
 import hashlib
@@ -38,6 +40,7 @@ from federation import audit
 from federation.config import HubSettings
 from federation.identity import Identity
 from federation.models import Query
+from federation.permissions import require
 from runtime.errors import DomainError, InvalidInput, PermissionDenied
 
 VERIFY_HINT = "用手机扫描二维码，或访问二维码下方网址，核对本证明的真实性与有效性。"
@@ -61,13 +64,49 @@ class Issued:
 
 def issue_certificate(session: Session, settings: HubSettings, keyring: Keyring,
                       identity: Identity, body: dict) -> Issued:
-    if identity.role != "clerk":
-        raise PermissionDenied("Certificates are issued by an archive's clerk (at the "
-                               "counter or a kiosk).")
+    """A clerk issues from a query of their archive, in their archive's name."""
+    require(identity, "certificate.issue")
     query = _readable_query(session, identity, body["query_id"])
+    issued = issue_from_query(session, settings, keyring, identity, query,
+                              body.get("record_ids") or [], identity.archive, body["purpose"])
+    session.commit()
+    return issued
+
+
+def issue_for_self(session: Session, settings: HubSettings, keyring: Keyring,
+                   identity: Identity, body: dict) -> Issued:
+    """A citizen (app) or a person at a kiosk: their own records, from their own query, in
+    the name of the one archive holding them (at a kiosk, only the kiosk's own archive)."""
+    require(identity, "certificate.self_issue")
+    query = session.get(Query, body["query_id"])
+    if query is None or query.actor != identity.subject:
+        raise InvalidInput({"query_id": ["No query with this id that you may use."]})
+    record_ids = body.get("record_ids") or []
+    if not record_ids:
+        raise InvalidInput({"record_ids": ["Choose the records to certify."]})
     answer = json.loads(query.answer)
-    records = _chosen_records(answer, body.get("record_ids") or [])
-    archive = _archive(settings, identity.archive)
+    holders = {r["archive"]["code"] for r in _chosen_records(answer, record_ids)}
+    if len(holders) != 1:
+        raise InvalidInput({"record_ids": ["Records held by different archives are certified "
+                                           "by each archive separately: choose one archive's."]})
+    holding = holders.pop()
+    if identity.role == "kiosk" and holding != identity.archive:
+        raise PermissionDenied(f"This kiosk prints its own archive's records; records held by "
+                               f"archive {holding} need a cross-archive request.")
+    issued = issue_from_query(session, settings, keyring, identity, query, record_ids, holding,
+                              body["purpose"])
+    session.commit()
+    return issued
+
+
+def issue_from_query(session: Session, settings: HubSettings, keyring: Keyring,
+                     identity: Identity, query: Query, record_ids: list[str],
+                     archive_code: str | None, purpose: str) -> Issued:
+    """Issue in `archive_code`'s name, in the caller's transaction (the caller has checked
+    the permission and commits)."""
+    answer = json.loads(query.answer)
+    records = _chosen_records(answer, record_ids)
+    archive = _archive(settings, archive_code)
     subject = json.loads(query.subject)
     holder_name = subject.get("name") or _subject_name(answer) or "（姓名未提供）"
     today = datetime.now(UTC).date()
@@ -80,7 +119,7 @@ def issue_certificate(session: Session, settings: HubSettings, keyring: Keyring,
         "archive": archive,
         "holder": {"name": holder_name, "id_number": mask_id_number(subject["id_number"])
                    if subject.get("id_number") else None},
-        "purpose": body["purpose"],
+        "purpose": purpose,
         "issued_on": today.isoformat(),
         "records": [{"record_id": r["record_id"], "record_type": r["record_type"],
                      "holding_archive": r["archive"]["name"],
@@ -104,20 +143,22 @@ def issue_certificate(session: Session, settings: HubSettings, keyring: Keyring,
         certificate_no=number, display_no=content["display_no"],
         archive_code=archive["code"], archive_name=archive["name"], year=today.year,
         sequence=sequence, query_id=query.query_id, kind=content["kind"],
-        actor=identity.subject, purpose=body["purpose"], holder_masked=holder_masked,
+        actor=identity.subject, purpose=purpose, holder_masked=holder_masked,
+        holder_subject=f"citizen:{subject['id_number']}" if subject.get("id_number") else None,
         issued_on=today, issued_at=datetime.now(UTC),
         content=json.dumps(content, ensure_ascii=False, sort_keys=True),
         content_digest=content_digest(content), kid=keyring.active_kid, token=token,
         pdf=pdf, pdf_sha256=hashlib.sha256(pdf).hexdigest(), status="valid",
     )
     session.add(certificate)
-    _audit(session, identity, "certificate.issued", number, body["purpose"],
-           {"query_id": query.query_id, "records": len(records), "kind": content["kind"]})
-    session.commit()
+    _audit(session, identity, "certificate.issued", number, purpose,
+           {"query_id": query.query_id, "records": len(records), "kind": content["kind"],
+            "archive": archive["code"]})
     return Issued(certificate, url)
 
 
 def get_certificate(session: Session, identity: Identity, number: str) -> Certificate:
+    require(identity, "certificate.read")
     certificate = session.get(Certificate, number)
     if certificate is None or not _may_see(identity, certificate):
         raise CertificateNotFound(f"There is no certificate {number} that you may read.")
@@ -127,7 +168,8 @@ def get_certificate(session: Session, identity: Identity, number: str) -> Certif
 def revoke_certificate(session: Session, identity: Identity, number: str,
                        reason: str) -> Certificate:
     certificate = get_certificate(session, identity, number)
-    if identity.role != "clerk" or identity.archive != certificate.archive_code:
+    require(identity, "certificate.revoke")
+    if identity.archive != certificate.archive_code:
         raise PermissionDenied("Only the issuing archive's clerks revoke its certificates.")
     if certificate.status != "revoked":
         certificate.status, certificate.revoked_reason = "revoked", reason
@@ -139,8 +181,8 @@ def revoke_certificate(session: Session, identity: Identity, number: str,
 
 def _readable_query(session: Session, identity: Identity, query_id: str) -> Query:
     query = session.get(Query, query_id)
-    if query is None or not (query.actor == identity.subject
-                             or query.actor_archive == identity.archive):
+    if query is None or not (query.actor == identity.subject or (
+            identity.archive is not None and query.actor_archive == identity.archive)):
         raise InvalidInput({"query_id": ["No query with this id that you may use."]})
     return query
 
@@ -206,6 +248,10 @@ def _pdf_content(content: dict, url: str) -> CertificateContent:
 
 
 def _may_see(identity: Identity, certificate: Certificate) -> bool:
+    """Its holder, whoever asked for it, and the issuing archive's clerks; a platform
+    client reads the certificates of its requests through `national_api`."""
+    if identity.role in ("citizen", "kiosk"):
+        return certificate.holder_subject == f"citizen:{identity.id_number}"
     return certificate.actor == identity.subject or (
         identity.role == "clerk" and identity.archive == certificate.archive_code)
 

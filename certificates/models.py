@@ -46,6 +46,7 @@ class Certificate(Base):
     actor: Mapped[str] = mapped_column(String(200))
     purpose: Mapped[str] = mapped_column(String(200))
     holder_masked: Mapped[str] = mapped_column(String(100))
+    holder_subject: Mapped[str | None] = mapped_column(String(200), index=True)  # citizen:<id>
     issued_on: Mapped[date] = mapped_column(Date)
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     content: Mapped[str] = mapped_column(Text)  # canonical JSON of what the PDF states

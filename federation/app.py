@@ -50,4 +50,13 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(verify.pages)
     register_swagger_assets(app)
     register_problem_handlers(app, DomainError, "liancha-hub")
+
+    # the four ways in, each with its own OpenAPI document (docs/permissions.md)
+    import kiosk_api
+    import mobile_api
+    import national_api
+    import workbench
+
+    for surface in (mobile_api, kiosk_api, workbench, national_api):
+        surface.register(app)
     return app

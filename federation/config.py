@@ -7,6 +7,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask import Config
 
+from casework.calendar import WorkingCalendar, load_calendar
 from federation.registry import NodeEntry, RegistryError, load_registry
 from runtime.settings import ConfigurationError, loaded, required
 from runtime.settings import read_config as read_settings
@@ -26,6 +27,12 @@ DEFAULTS: dict[str, object] = {
     "BREAKER_RESET_S": 30.0,
     "CERTIFICATE_KEYS": None,  # the certificate keyring's directory, made on first use
     "PUBLIC_URL": "http://127.0.0.1:8100",  # where people reach the hub: the QR's URLs
+    "HOLIDAY_CALENDAR": None,  # an archive's own holidays/workdays (YAML) over the national
+    "KIOSK_IDLE_S": 120.0,  # a kiosk session ends after this long without a touch
+    "RATE_LIMIT_PER_MINUTE": 30,  # per identity, on the app and kiosk surfaces
+    "CALLBACK_POLL_S": 2.0,  # in-process callback delivery; 0 leaves it to a worker
+    "CALLBACK_RETRY_BASE_S": 2.0,  # back-off: base * 2**attempts, capped
+    "CALLBACK_RETRY_MAX_S": 600.0,
 }
 
 
@@ -42,6 +49,12 @@ class HubSettings:
     breaker_reset_s: float
     certificate_keys: Path
     public_url: str
+    calendar: WorkingCalendar
+    kiosk_idle_s: float
+    rate_limit_per_minute: int
+    callback_poll_s: float
+    callback_retry_base_s: float
+    callback_retry_max_s: float
 
 
 def read_config(config: Config, overrides: Mapping[str, object] | None) -> None:
@@ -70,4 +83,16 @@ def hub_settings(config: Mapping[str, object]) -> HubSettings:
         breaker_reset_s=float(config["BREAKER_RESET_S"]),  # type: ignore[arg-type]
         certificate_keys=Path(str(required(config, "CERTIFICATE_KEYS"))),
         public_url=str(required(config, "PUBLIC_URL")).rstrip("/"),
+        calendar=_calendar(config.get("HOLIDAY_CALENDAR")),
+        kiosk_idle_s=float(config["KIOSK_IDLE_S"]),  # type: ignore[arg-type]
+        rate_limit_per_minute=int(config["RATE_LIMIT_PER_MINUTE"]),  # type: ignore[arg-type]
+        callback_poll_s=float(config["CALLBACK_POLL_S"]),  # type: ignore[arg-type]
+        callback_retry_base_s=float(config["CALLBACK_RETRY_BASE_S"]),  # type: ignore[arg-type]
+        callback_retry_max_s=float(config["CALLBACK_RETRY_MAX_S"]),  # type: ignore[arg-type]
     )
+
+
+def _calendar(value: object) -> WorkingCalendar:
+    if value in (None, ""):
+        return WorkingCalendar()
+    return loaded(value, load_calendar, "HOLIDAY_CALENDAR", WorkingCalendar)

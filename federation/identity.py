@@ -1,61 +1,131 @@
-"""Who is calling the hub: bearer tokens from the identity issuer (EdDSA JWTs).
+"""Who is calling the hub, as one `Identity` whatever the way in.
 
-Claims: `iss` "liancha-identity", `aud` "liancha-hub", `sub`, `role` (citizen, clerk),
-`exp`, `iat`; a clerk's `archive`; a citizen's verified `id_number` and `name`.
-`liancha token` mints them for development.
+Four kinds of caller (`docs/permissions.md`):
+- citizen: a token from the app's identity provider (EdDSA JWT, `iss` "liancha-identity",
+  `aud` "liancha-hub") carrying a verified `id_number` and `name`;
+- clerk: a token the hub itself issues after a password login (`iss` "liancha-hub",
+  `aud` "liancha-hub"), naming the clerk's `archive` and `roles` there;
+- national: a token the hub issues to a registered platform client for its signed client
+  assertion (RFC 7523), naming the `client`;
+- kiosk: a session the hub opened for a person at a registered device (`kiosk_api`), held
+  in the database because it ends after inactivity.
+`liancha token` mints citizen tokens for development.
 """
 
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from federation.errors import Unauthorized
+from schemas.signing import HUB_ISSUER
 
 ISSUER = "liancha-identity"
-AUDIENCE = "liancha-hub"
-ROLES = ("citizen", "clerk")
+AUDIENCE = "liancha-hub"  # never an archive code: a hub session token is useless at a node
+ROLES = ("citizen", "kiosk", "clerk", "national")
+CLERK_ROLES = ("receiving", "holding", "admin")
+CLERK_TOKEN_LIFETIME_S = 8 * 3600
+NATIONAL_TOKEN_LIFETIME_S = 600
 
 
 @dataclass(frozen=True)
 class Identity:
-    subject: str  # the token's `sub`
+    subject: str  # who acts, as written in the audit record: citizen:<id>, clerk:<user>, ...
     role: str
-    archive: str | None = None
-    id_number: str | None = None
+    archive: str | None = None  # a clerk's archive; a kiosk's archive
+    id_number: str | None = None  # the person a citizen or kiosk session acts for
     name: str | None = None
+    roles: frozenset[str] = field(default_factory=frozenset)  # a clerk's roles at `archive`
+    device: str | None = None  # a kiosk's device id
+    client: str | None = None  # a national platform client's id
+
+    @property
+    def person(self) -> dict | None:
+        """The person acting for themselves (citizen, kiosk session), as a query subject."""
+        if self.role in ("citizen", "kiosk"):
+            return {"id_number": self.id_number, "name": self.name}
+        return None
 
 
-def mint_identity_token(key: Ed25519PrivateKey, role: str, *, archive: str | None = None,
+def mint_identity_token(key: Ed25519PrivateKey, role: str = "citizen", *,
                         id_number: str | None = None, name: str | None = None,
-                        lifetime_s: int = 12 * 3600) -> str:
+                        lifetime_s: int = 12 * 3600, **extra: object) -> str:
+    """A token as the app's identity provider issues it (development and tests)."""
     now = int(time.time())
     claims: dict[str, object] = {"iss": ISSUER, "aud": AUDIENCE, "iat": now,
                                  "exp": now + lifetime_s, "role": role,
-                                 "sub": f"{role}:{archive or id_number or uuid.uuid4().hex}"}
-    for claim, value in (("archive", archive), ("id_number", id_number), ("name", name)):
+                                 "jti": uuid.uuid4().hex,
+                                 "sub": f"{role}:{id_number or uuid.uuid4().hex}", **extra}
+    for claim, value in (("id_number", id_number), ("name", name)):
         if value:
             claims[claim] = value
     return jwt.encode(claims, key, algorithm="EdDSA")
 
 
-def identify(authorization: str | None, key: Ed25519PublicKey) -> Identity:
+def mint_clerk_token(key: Ed25519PrivateKey, username: str, archive: str,
+                     roles: list[str] | tuple[str, ...] | frozenset[str],
+                     lifetime_s: int = CLERK_TOKEN_LIFETIME_S) -> str:
+    """The hub's token for a clerk who logged in (signed with the hub's key)."""
+    return _hub_session_token(key, "clerk", f"clerk:{username}", lifetime_s,
+                              archive=archive, roles=sorted(roles))
+
+
+def mint_national_token(key: Ed25519PrivateKey, client_id: str,
+                        lifetime_s: int = NATIONAL_TOKEN_LIFETIME_S) -> str:
+    """The hub's access token for a national platform client (signed with the hub's key)."""
+    return _hub_session_token(key, "national", f"national:{client_id}", lifetime_s,
+                              client=client_id)
+
+
+def _hub_session_token(key: Ed25519PrivateKey, role: str, subject: str, lifetime_s: int,
+                       **claims: object) -> str:
+    now = int(time.time())
+    return jwt.encode({"iss": HUB_ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + lifetime_s,
+                       "jti": uuid.uuid4().hex, "sub": subject, "role": role, **claims},
+                      key, algorithm="EdDSA")
+
+
+def bearer(authorization: str | None) -> str:
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("A bearer token from the identity issuer is required.")
+        raise Unauthorized("A bearer token is required.")
+    return token.strip()
+
+
+def identify(authorization: str | None, identity_key: Ed25519PublicKey,
+             hub_key: Ed25519PublicKey) -> Identity:
+    """A citizen's token from the identity provider, or a clerk's or platform client's
+    token from the hub; anything else (other algorithms, issuers, audiences) is refused."""
+    token = bearer(authorization)
     try:
-        claims = jwt.decode(token.strip(), key, algorithms=["EdDSA"], audience=AUDIENCE,
-                            issuer=ISSUER, options={"require": ["exp", "iat", "sub", "role"]})
+        issuer = jwt.decode(token, options={"verify_signature": False}).get("iss")
     except jwt.PyJWTError as exc:
         raise Unauthorized(f"The token is not accepted: {exc}.") from exc
-    role = claims["role"]
-    if role not in ROLES:
-        raise Unauthorized(f"Unknown role {role!r}.")
-    if role == "clerk" and not claims.get("archive"):
-        raise Unauthorized("A clerk's token names the clerk's archive.")
-    if role == "citizen" and not (claims.get("id_number") and claims.get("name")):
-        raise Unauthorized("A citizen's token carries their verified id number and name.")
-    return Identity(str(claims["sub"]), role, claims.get("archive"), claims.get("id_number"),
-                    claims.get("name"))
+    if issuer == ISSUER:
+        claims = _decode(token, identity_key, ISSUER)
+        if claims["role"] != "citizen":
+            raise Unauthorized("The identity provider's tokens are for citizens only; "
+                               "clerks log in to the hub.")
+        if not (claims.get("id_number") and claims.get("name")):
+            raise Unauthorized("A citizen's token carries their verified id number and name.")
+        return Identity(f"citizen:{claims['id_number']}", "citizen",
+                        id_number=claims["id_number"], name=claims["name"])
+    if issuer == HUB_ISSUER:
+        claims = _decode(token, hub_key, HUB_ISSUER)
+        if claims["role"] == "clerk" and claims.get("archive"):
+            roles = frozenset(r for r in claims.get("roles") or () if r in CLERK_ROLES)
+            return Identity(str(claims["sub"]), "clerk", archive=claims["archive"], roles=roles)
+        if claims["role"] == "national" and claims.get("client"):
+            return Identity(str(claims["sub"]), "national", client=claims["client"])
+        raise Unauthorized(f"Unknown role {claims['role']!r}.")
+    raise Unauthorized("The token's issuer is not trusted here.")
+
+
+def _decode(token: str, key: Ed25519PublicKey, issuer: str) -> dict:
+    try:
+        return jwt.decode(token, key, algorithms=["EdDSA"], audience=AUDIENCE, issuer=issuer,
+                          options={"require": ["exp", "iat", "sub", "role"]})
+    except jwt.PyJWTError as exc:
+        raise Unauthorized(f"The token is not accepted: {exc}.") from exc

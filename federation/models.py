@@ -23,6 +23,7 @@ class Query(Base):
     complete: Mapped[bool] = mapped_column(Boolean)
     took_ms: Mapped[float] = mapped_column(Float)
     answer: Mapped[str] = mapped_column(Text)  # JSON, as served
+    request_no: Mapped[str | None] = mapped_column(String(32))  # the request it served
 
 
 class NodeAnswer(Base):

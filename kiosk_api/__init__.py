@@ -1,1 +1,7 @@
-"""The self-service kiosk surface (built from issue 5 on)."""
+"""(being built) the kiosk_api surface of the hub."""
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Add this surface's blueprints and its OpenAPI document to the hub app."""

@@ -94,3 +94,17 @@ def register_swagger_assets(app: Flask) -> None:
         return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename)
 
     app.register_blueprint(assets)
+
+
+BEARER_SCHEME = {"type": "http", "scheme": "bearer", "bearerFormat": "JWT (EdDSA)"}
+
+
+def surface_api(app: Flask, prefix: str, title: str, url_prefix: str) -> ProblemApi:
+    """One surface's own API with its own OpenAPI document: `<url_prefix>/openapi.json`,
+    Swagger UI at `<url_prefix>/docs` (e.g. prefix "MOBILE", url_prefix "/mobile")."""
+    settings = api_settings(title)
+    settings["OPENAPI_URL_PREFIX"] = url_prefix
+    app.config.update({f"{prefix}_{key}": value for key, value in settings.items()})
+    api = ProblemApi(app, config_prefix=prefix)
+    api.spec.components.security_scheme("bearerToken", BEARER_SCHEME)
+    return api

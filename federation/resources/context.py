@@ -26,7 +26,9 @@ def keyring() -> Keyring:
 
 
 def caller() -> Identity:
-    return identify(request.headers.get("Authorization"), settings().identity_public_key)
+    hub = settings()
+    return identify(request.headers.get("Authorization"), hub.identity_public_key,
+                    hub.signing_key.public_key())
 
 
 def authenticate() -> None:

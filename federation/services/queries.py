@@ -20,10 +20,11 @@ from federation.fanout import FanOut, NodeOutcome
 from federation.identity import Identity
 from federation.merge import citizen_view, group_persons
 from federation.models import NodeAnswer, Query
+from federation.permissions import require
 
 
 def run_query(session: Session, settings: HubSettings, fanout: FanOut, identity: Identity,
-              body: dict) -> dict:
+              body: dict, request_no: str | None = None) -> dict:
     started = time.perf_counter()
     subject = _subject(identity, body)
     archives = _scope(settings, body.get("archives"))
@@ -39,7 +40,7 @@ def run_query(session: Session, settings: HubSettings, fanout: FanOut, identity:
     records = sorted((r for o in outcomes if o.status == "ok" for r in o.records),
                      key=lambda r: (-r["match"]["score"], r["record_id"]))
     persons = group_persons(records, subject)
-    if identity.role == "citizen":
+    if identity.person is not None:  # a citizen, or a person at a kiosk
         persons, records = citizen_view(persons, records, subject)
     answer = {
         "query_id": query_id,
@@ -49,11 +50,12 @@ def run_query(session: Session, settings: HubSettings, fanout: FanOut, identity:
         "nodes": [_status(outcome) for outcome in outcomes],
         "took_ms": round((time.perf_counter() - started) * 1000, 1),
     }
-    _record(session, identity, body["purpose"], subject, answer, outcomes)
+    _record(session, identity, body["purpose"], subject, answer, outcomes, request_no)
     return answer
 
 
 def get_query(session: Session, identity: Identity, query_id: str) -> dict:
+    require(identity, "query.read")
     query = session.get(Query, query_id)
     if query is None or not _may_read(identity, query):
         # The same answer for "not there" and "not yours": ids reveal nothing.
@@ -66,13 +68,15 @@ def node_answers(session: Session, query_id: str) -> list[NodeAnswer]:
 
 
 def _subject(identity: Identity, body: dict) -> dict:
-    if identity.role == "citizen":
-        own = {"id_number": identity.id_number, "name": identity.name}
+    own = identity.person
+    if own is not None:
+        require(identity, "query.self")
         asked = body.get("subject") or {}
         if any(asked.get(key) not in (None, own.get(key)) for key in asked):
             raise PermissionDenied("A citizen can query only their own records; leave "
                                    "`subject` out, it is taken from your identity.")
         return own
+    require(identity, "query.subject")
     if not body.get("subject"):
         raise InvalidInput({"subject": ["A clerk's query names its subject."]})
     return dict(body["subject"])
@@ -91,7 +95,7 @@ def _scope(settings: HubSettings, archives: list[str] | None) -> list[str] | Non
 def _may_read(identity: Identity, query: Query) -> bool:
     if identity.role == "clerk":
         return query.actor_archive == identity.archive or query.actor == identity.subject
-    return query.actor == identity.subject
+    return query.actor == identity.subject  # a kiosk session's subject is the person
 
 
 def _status(outcome: NodeOutcome) -> dict:
@@ -101,10 +105,11 @@ def _status(outcome: NodeOutcome) -> dict:
 
 
 def _record(session: Session, identity: Identity, purpose: str, subject: dict, answer: dict,
-            outcomes: list[NodeOutcome]) -> None:
+            outcomes: list[NodeOutcome], request_no: str | None) -> None:
     session.add(Query(
         query_id=answer["query_id"], created_at=datetime.now(UTC), actor=identity.subject,
-        role=identity.role, actor_archive=identity.archive, purpose=purpose,
+        role=identity.role, purpose=purpose, request_no=request_no,
+        actor_archive=identity.archive if identity.role == "clerk" else None,
         subject=json.dumps(subject, ensure_ascii=False), complete=answer["complete"],
         took_ms=answer["took_ms"], answer=json.dumps(answer, ensure_ascii=False),
     ))
@@ -112,7 +117,13 @@ def _record(session: Session, identity: Identity, purpose: str, subject: dict, a
     audit.record(session, actor=identity.subject, role=identity.role, action="query.run",
                  target=answer["query_id"], purpose=purpose,
                  detail={"complete": answer["complete"], "records": len(answer["records"]),
-                         "archives": [o.archive["code"] for o in outcomes]})
+                         "archives": [o.archive["code"] for o in outcomes],
+                         "request_no": request_no})
+    # every record shown is a record viewed: one entry per record, naming who saw it
+    for record in answer["records"]:
+        audit.record(session, actor=identity.subject, role=identity.role, action="record.viewed",
+                     target=record["record_id"], purpose=purpose,
+                     detail={"query_id": answer["query_id"], "request_no": request_no})
     for outcome in outcomes:
         session.add(NodeAnswer(
             query_id=answer["query_id"], archive_code=outcome.archive["code"],

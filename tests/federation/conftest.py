@@ -15,7 +15,7 @@ import yaml
 from flask.testing import FlaskClient
 
 from federation.app import create_app as create_hub
-from federation.identity import mint_identity_token
+from federation.identity import mint_clerk_token, mint_identity_token
 from nodes.app import create_app as create_node
 from nodes.services.importer import import_file
 from nodes.storage import make_engine, upgrade_schema
@@ -53,9 +53,17 @@ class Federation:
     nodes_file: Path
 
     def token(self, role: str = "clerk", **claims: str) -> str:
+        """A citizen's token from the identity provider, or a clerk's from the hub (all three
+        roles at `archive` unless `roles` says otherwise)."""
         if role == "clerk":
-            claims.setdefault("archive", "510500")
+            roles = claims.pop("roles", "receiving,holding,admin").split(",")
+            return mint_clerk_token(self.hub_key, claims.pop("username", "clerk"),
+                                    claims.pop("archive", "510500"), roles)
         return mint_identity_token(self.identity_key, role, **claims)  # type: ignore[arg-type]
+
+    @property
+    def hub_key(self):  # type: ignore[no-untyped-def]
+        return self.hub.application.extensions["liancha.hub"].signing_key
 
     def query(self, body: dict, token: str | None = None):  # type: ignore[no-untyped-def]
         return self.hub.post("/api/v1/queries", json=body,

@@ -1,20 +1,24 @@
 """The audit record: every query and certificate step is chained; tampering is found."""
 
 from click.testing import CliRunner
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from federation.audit import AuditEvent, verify_chain
 from federation.cli import audit_group
 from tests.federation.test_queries import SUBJECT
 
 
-def run_some(federation) -> None:  # type: ignore[no-untyped-def]
+def run_some(federation) -> int:  # type: ignore[no-untyped-def]
+    """Three queries and a certificate; the number of records the queries showed."""
+    shown = 0
     for purpose in ("工龄认定", "婚姻证明", "继承公证"):
         answer = federation.query({"subject": SUBJECT, "purpose": purpose}).json
+        shown += len(answer["records"])
     federation.hub.post("/api/v1/certificates",
                         json={"query_id": answer["query_id"], "purpose": "继承公证",
                               "record_ids": ["510500/marriage/LZ-M-1988"]},
                         headers={"Authorization": f"Bearer {federation.token()}"})
+    return shown
 
 
 def audit_cli(database_url: str):  # type: ignore[no-untyped-def]
@@ -29,13 +33,18 @@ def tamper(federation, sql: str) -> None:  # type: ignore[no-untyped-def]
 
 def test_queries_and_certificates_are_chained_and_the_chain_verifies(federation,
                                                                      database_url):
-    run_some(federation)
+    shown = run_some(federation)
+    assert shown > 3
     with federation.hub.application.extensions["liancha.db"].session() as session:
-        actions = [e.action for e in session.query(AuditEvent).order_by(AuditEvent.id)]
+        events = list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+        actions = [e.action for e in events if e.action != "record.viewed"]
         assert actions == ["query.run"] * 3 + ["certificate.issued"]
+        viewed = [e for e in events if e.action == "record.viewed"]
+        assert len(viewed) == shown  # every record shown is a view, with its purpose
+        assert {e.purpose for e in viewed} == {"工龄认定", "婚姻证明", "继承公证"}
         assert verify_chain(session).ok
     result = audit_cli(database_url)
-    assert result.exit_code == 0 and "intact: 4 entries" in result.output
+    assert result.exit_code == 0 and f"intact: {shown + 4} entries" in result.output
 
 
 def test_an_edited_entry_is_found(federation, database_url):
@@ -55,7 +64,7 @@ def test_a_deleted_or_inserted_entry_is_found(federation, database_url):
 
 
 def test_entries_cut_off_the_end_are_found(federation, database_url):
-    run_some(federation)
-    tamper(federation, "DELETE FROM audit_events WHERE id = 4")
+    total = run_some(federation) + 4
+    tamper(federation, f"DELETE FROM audit_events WHERE id = {total}")
     result = audit_cli(database_url)
     assert result.exit_code == 1 and "last entries were deleted" in result.output

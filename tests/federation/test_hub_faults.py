@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from federation.app import create_app
-from federation.identity import mint_identity_token
+from federation.identity import mint_clerk_token
 from schemas.signing import generate_key_pair, load_private_key
 from tests.federation.fanout.fakes import FakeNode
 
@@ -26,7 +26,7 @@ def faulty_hub(tmp_path: Path, database_url: str):  # type: ignore[no-untyped-de
                       "SIGNING_KEY": hub_private, "IDENTITY_PUBLIC_KEY": public,
                       "CERTIFICATE_KEYS": tmp_path / "certificate-keys",
                       "NODE_DEADLINE_S": 1.5, "OVERALL_DEADLINE_S": OVERALL_S})
-    token = mint_identity_token(load_private_key(private), "clerk", archive="510500")
+    token = mint_clerk_token(load_private_key(hub_private), "clerk", "510500", ["holding"])
     yield app.test_client(), token, nodes
     for node in nodes:
         node.stop()
