@@ -9,10 +9,13 @@ import click
 from conformance.cli import conformance_command
 from federation.cli import audit_group, hub_group, token_command
 from generator.cli import generate_command
+from kiosk_api.cli import kiosk_group
 from liancha.demo import demo_command
 from liancha.keys_cli import keys_group
+from national_api.cli import platform_group
 from nodes.cli import node_group
 from schemas.cli import schema_group
+from workbench.cli import clerk_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,3 +32,6 @@ main.add_command(demo_command)
 main.add_command(hub_group)
 main.add_command(token_command)
 main.add_command(audit_group)
+main.add_command(clerk_group)
+main.add_command(kiosk_group)
+main.add_command(platform_group)

@@ -5,9 +5,10 @@ class DomainError(Exception):
     status = 500
     title = "Internal error"
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, zh: str | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.zh = zh  # what a person is told on a Chinese surface (runtime.chinese)
 
 
 class InvalidInput(DomainError):

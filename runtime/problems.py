@@ -17,10 +17,12 @@ log = logging.getLogger(__name__)
 def register_problem_handlers(app: Flask, domain_error: type[Exception], realm: str) -> None:
     def domain(error: Exception) -> Response:
         status = getattr(error, "status", 500)
-        headers = {"WWW-Authenticate": f'Bearer realm="{realm}"'} if status == 401 else None
+        headers = dict(getattr(error, "headers", None) or {})
+        if status == 401:
+            headers["WWW-Authenticate"] = f'Bearer realm="{realm}"'
         return problem_response(status, getattr(error, "detail", str(error)),
                                 getattr(error, "title", None), getattr(error, "errors", None),
-                                headers)
+                                headers, error)
 
     def database_down(error: OperationalError) -> Response:
         log.error("database unavailable: %s", error.orig)

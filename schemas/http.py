@@ -20,7 +20,12 @@ log = logging.getLogger(__name__)
 
 
 def problem_response(status: int, detail: str | None = None, title: str | None = None,
-                     errors: dict | None = None, headers: dict | None = None) -> Response:
+                     errors: dict | None = None, headers: dict | None = None,
+                     error: object | None = None) -> Response:
+    from runtime import chinese  # the hub's app and kiosk surfaces answer people in Chinese
+
+    if chinese.wanted():
+        title, detail, errors = chinese.translate(status, error, errors)
     body: dict = {
         "type": "about:blank",
         "title": title or HTTPStatus(status).phrase,

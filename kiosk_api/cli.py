@@ -1,0 +1,8 @@
+"""`liancha kiosk`: Kiosk devices (being built)."""
+
+import click
+
+
+@click.group("kiosk")
+def kiosk_group() -> None:
+    """Kiosk devices."""

@@ -1,0 +1,8 @@
+"""`liancha platform`: National platform clients (being built)."""
+
+import click
+
+
+@click.group("platform")
+def platform_group() -> None:
+    """National platform clients."""

@@ -1,0 +1,8 @@
+"""`liancha clerk`: Clerk accounts (being built)."""
+
+import click
+
+
+@click.group("clerk")
+def clerk_group() -> None:
+    """Clerk accounts."""
