@@ -1,4 +1,5 @@
-"""`liancha hub serve` and `liancha token`: run the hub; mint identity tokens for development."""
+"""`liancha hub serve` and `liancha token`: run the hub; mint citizens' identity tokens for
+development (clerks log in with accounts: `liancha clerk add`)."""
 
 import click
 
@@ -23,12 +24,15 @@ def hub_group() -> None:
               help="The certificate signing keyring's directory (made on first use).")
 @click.option("--public-url", envvar="LIANCHA_PUBLIC_URL", default=None,
               help="Where people reach this hub (the QR codes' URLs); default host:port.")
+@click.option("--holiday-calendar", envvar="LIANCHA_HOLIDAY_CALENDAR", default=None,
+              type=click.Path(exists=True, dir_okay=False),
+              help="The archive's own holidays and workdays (YAML) over the national ones.")
 @click.option("--host", envvar="LIANCHA_HOST", default="127.0.0.1", show_default=True)
 @click.option("--port", envvar="LIANCHA_PORT", default=8000, type=int, show_default=True)
 @click.option("--threads", envvar="LIANCHA_THREADS", default=16, type=int, show_default=True)
 def serve(nodes: str, signing_key: str, identity_public_key: str, database_url: str,
-          certificate_keys: str, public_url: str | None, host: str, port: int,
-          threads: int) -> None:
+          certificate_keys: str, public_url: str | None, holiday_calendar: str | None,
+          host: str, port: int, threads: int) -> None:
     """Serve the hub API (creates or upgrades the database schema first)."""
     import logging
 
@@ -43,7 +47,8 @@ def serve(nodes: str, signing_key: str, identity_public_key: str, database_url: 
         app = create_app({"NODES": nodes, "SIGNING_KEY": signing_key,
                           "IDENTITY_PUBLIC_KEY": identity_public_key,
                           "DATABASE_URL": database_url, "CERTIFICATE_KEYS": certificate_keys,
-                          "PUBLIC_URL": public_url or f"http://{host}:{port}"})
+                          "PUBLIC_URL": public_url or f"http://{host}:{port}",
+                          "HOLIDAY_CALENDAR": holiday_calendar})
     except ConfigurationError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"hub on http://{host}:{port} (API docs: http://{host}:{port}/docs)")
@@ -52,26 +57,19 @@ def serve(nodes: str, signing_key: str, identity_public_key: str, database_url: 
 
 @click.command("token")
 @click.option("--key", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="The identity issuer's private.pem.")
-@click.option("--role", type=click.Choice(["citizen", "clerk"]), required=True)
-@click.option("--archive", help="A clerk's archive code.")
-@click.option("--id-number", help="A citizen's verified id number.")
-@click.option("--name", help="A citizen's verified name.")
+              help="The identity provider's private.pem.")
+@click.option("--id-number", required=True, help="The citizen's verified id number.")
+@click.option("--name", required=True, help="The citizen's verified name.")
 @click.option("--lifetime", default=12 * 3600, type=int, show_default=True, help="Seconds.")
-def token_command(key: str, role: str, archive: str | None, id_number: str | None,
-                  name: str | None, lifetime: int) -> None:
-    """Print an identity token for the hub API, and nothing else."""
+def token_command(key: str, id_number: str, name: str, lifetime: int) -> None:
+    """Print a citizen's identity token, as the app's identity provider would issue it."""
     from pathlib import Path
 
     from federation.identity import mint_identity_token
     from schemas.signing import load_private_key
 
-    if role == "clerk" and not archive:
-        raise click.UsageError("a clerk's token needs --archive")
-    if role == "citizen" and not (id_number and name):
-        raise click.UsageError("a citizen's token needs --id-number and --name")
-    click.echo(mint_identity_token(load_private_key(Path(key)), role, archive=archive,
-                                   id_number=id_number, name=name, lifetime_s=lifetime))
+    click.echo(mint_identity_token(load_private_key(Path(key)), "citizen", id_number=id_number,
+                                   name=name, lifetime_s=lifetime))
 
 
 @click.group("audit")

@@ -70,3 +70,13 @@ def require(identity: Identity, action: str) -> None:
         who = ", ".join(sorted(MATRIX[action]))
         mine = ", ".join(sorted(principals(identity))) or identity.role
         raise PermissionDenied(f"{action} is not allowed for {mine}; it is for: {who}.")
+
+
+def matrix_markdown() -> str:
+    """The matrix as the table `docs/permissions.md` prints (a test keeps them equal)."""
+    header = "| action | " + " | ".join(PRINCIPALS) + " | on what |"
+    lines = [header, "|" + "---|" * (len(PRINCIPALS) + 2)]
+    for action, who in MATRIX.items():
+        marks = " | ".join("✓" if principal in who else "" for principal in PRINCIPALS)
+        lines.append(f"| `{action}` | {marks} | {SCOPES[action]} |")
+    return "\n".join(lines)
