@@ -21,6 +21,7 @@ from federation.errors import DomainError, InvalidInput
 from federation.identity import Identity
 from federation.permissions import require
 from schemas.fields import RECORD_TYPES
+from schemas.id_numbers import InvalidIdNumber, parse_id_number
 
 CHANNEL_OF_ROLE = {"citizen": "app", "kiosk": "kiosk", "clerk": "counter", "national": "national"}
 
@@ -168,8 +169,21 @@ def _parties(identity: Identity, body: dict) -> tuple[dict, dict, list[dict]]:
     if errors:
         raise InvalidInput(errors)
     applicant = body.get("applicant") or {**subject, "relation": "self"}
-    return ({"id_number": subject["id_number"], "name": subject["name"]}, applicant,
-            list(body["documents"]))
+    return ({"id_number": canonical_id(subject["id_number"]), "name": subject["name"]},
+            applicant, list(body["documents"]))
+
+
+def canonical_id(raw: str) -> str:
+    """The 18-character form (a 15-digit number upgraded, `x` as `X`), as the person's
+    own identity token will carry it, so that their app finds the request."""
+    try:
+        parsed = parse_id_number(raw)
+    except InvalidIdNumber as exc:
+        raise InvalidInput({"subject.id_number": [str(exc)]}) from exc
+    if parsed is None or not parsed.valid:
+        raise InvalidInput({"subject.id_number": ["Not a valid resident id number (check "
+                                                  "character or birth date)."]})
+    return parsed.normalized
 
 
 def _receiving_archive(settings: HubSettings, identity: Identity, body: dict) -> str:

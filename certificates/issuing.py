@@ -42,6 +42,7 @@ from federation.identity import Identity
 from federation.models import Query
 from federation.permissions import require
 from runtime.errors import DomainError, InvalidInput, PermissionDenied
+from schemas.id_numbers import InvalidIdNumber, parse_id_number
 
 VERIFY_HINT = "用手机扫描二维码，或访问二维码下方网址，核对本证明的真实性与有效性。"
 
@@ -144,7 +145,7 @@ def issue_from_query(session: Session, settings: HubSettings, keyring: Keyring,
         archive_code=archive["code"], archive_name=archive["name"], year=today.year,
         sequence=sequence, query_id=query.query_id, kind=content["kind"],
         actor=identity.subject, purpose=purpose, holder_masked=holder_masked,
-        holder_subject=f"citizen:{subject['id_number']}" if subject.get("id_number") else None,
+        holder_subject=_holder_subject(subject.get("id_number")),
         issued_on=today, issued_at=datetime.now(UTC),
         content=json.dumps(content, ensure_ascii=False, sort_keys=True),
         content_digest=content_digest(content), kid=keyring.active_kid, token=token,
@@ -245,6 +246,15 @@ def _pdf_content(content: dict, url: str) -> CertificateContent:
                            for a in content["archives"]],
         verify_url=url, verify_hint=VERIFY_HINT,
     )
+
+
+def _holder_subject(raw: str | None) -> str | None:
+    """`citizen:<18-character id>`: the form the holder's own token carries."""
+    try:
+        parsed = parse_id_number(raw)
+    except InvalidIdNumber:
+        return None
+    return f"citizen:{parsed.normalized}" if parsed and parsed.valid else None
 
 
 def _may_see(identity: Identity, certificate: Certificate) -> bool:

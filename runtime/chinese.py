@@ -6,6 +6,8 @@ A surface registers its blueprints with `speak_chinese`; `problem_response` then
 sentence (`zh`); otherwise its kind, and failing that its status, gives one.
 """
 
+import re
+
 from flask import Flask, current_app, has_request_context, request
 
 BY_KIND = {
@@ -43,18 +45,50 @@ FIELD_MESSAGES = {
     "Not a valid integer.": "应填写整数。",
     "Not a valid list.": "应为列表。",
     "Invalid value.": "填写的值无效。",
+    "String does not match expected pattern.": "格式不对。",
+    "Not a valid date.": "日期格式不对。",
+    "Not a valid datetime.": "时间格式不对。",
+    "Not a valid boolean.": "应为是或否。",
+    "Not a valid mapping type.": "格式不对。",
+    "Invalid input type.": "格式不对。",
 }
+#: marshmallow's validator messages that carry numbers or choices
+FIELD_PATTERNS = [
+    (re.compile(r"^Length must be between (\d+) and (\d+)\.$"), "长度应在 {0} 到 {1} 之间。"),
+    (re.compile(r"^Shorter than minimum length (\d+)\.$"), "至少 {0} 项（个字）。"),
+    (re.compile(r"^Longer than maximum length (\d+)\.$"), "最多 {0} 项（个字）。"),
+    (re.compile(r"^Length must be (\d+)\.$"), "长度应为 {0}。"),
+    (re.compile(r"^Must be one of: (.*)\.$"), "应为以下之一：{0}。"),
+    (re.compile(r"^Must be greater than or equal to (.*)\.$"), "应不小于 {0}。"),
+    (re.compile(r"^Must be less than or equal to (.*)\.$"), "应不大于 {0}。"),
+]
 
 
-def speak_chinese(app: Flask, *blueprints: str) -> None:
+def speak_chinese(app: Flask, *blueprints: str, paths: tuple[str, ...] = ()) -> None:
+    """Answer errors in Chinese on these blueprints, and under these URL prefixes (which
+    also covers an unknown path or method there, where no blueprint matched)."""
     app.extensions.setdefault("liancha.chinese_blueprints", set()).update(blueprints)
+    app.extensions.setdefault("liancha.chinese_paths", set()).update(paths)
 
 
 def wanted() -> bool:
-    if not has_request_context() or request.blueprint is None:
+    if not has_request_context():
         return False
+    if any(request.path.startswith(prefix)
+           for prefix in current_app.extensions.get("liancha.chinese_paths", ())):
+        return True
     chinese = current_app.extensions.get("liancha.chinese_blueprints", ())
-    return request.blueprint.split(".")[0] in chinese
+    return request.blueprint is not None and request.blueprint.split(".")[0] in chinese
+
+
+def field_message(message: str) -> str:
+    if message in FIELD_MESSAGES:
+        return FIELD_MESSAGES[message]
+    for pattern, chinese in FIELD_PATTERNS:
+        found = pattern.match(message)
+        if found:
+            return chinese.format(*found.groups())
+    return message
 
 
 def translate(status: int, error: object | None, errors: dict | None
@@ -64,6 +98,6 @@ def translate(status: int, error: object | None, errors: dict | None
         or BY_STATUS.get(status) or "系统出了点问题，请稍后再试或联系工作人员。"
     fields = None
     if errors:
-        fields = {path: [FIELD_MESSAGES.get(m, m) for m in messages]
+        fields = {path: [field_message(m) for m in messages]
                   for path, messages in errors.items()}
     return TITLES.get(status, "无法办理"), detail, fields

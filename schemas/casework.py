@@ -6,6 +6,12 @@ from schemas.fields import RECORD_TYPES, one_of
 from schemas.records import ArchiveSchema
 
 ARCHIVE_CODE = fields.String(validate=validate.Regexp(r"^\d{6}$"))
+
+
+def moment(**kwargs: object) -> fields.String:
+    """A time or date as the request view gives it: an ISO 8601 string."""
+    return fields.String(metadata={"format": "date-time"}, **kwargs)  # type: ignore[arg-type]
+
 STATES = ("applied", "accepted", "completed", "refused")
 ASSIST_STATES = ("pending", "found", "not_found", "refused")
 
@@ -58,14 +64,14 @@ class ReasonSchema(Schema):
 class HoldingArchiveSchema(ArchiveSchema):
     state = one_of(ASSIST_STATES, required=True)
     state_label = fields.String(required=True)
-    answered_at = fields.DateTime(allow_none=True)
+    answered_at = moment(allow_none=True)
     certificate_no = fields.String(allow_none=True)
     query_id = fields.String(allow_none=True)
     note = fields.String(allow_none=True)
 
 
 class RequestEventSchema(Schema):
-    at = fields.DateTime(required=True)
+    at = moment(required=True)
     actor = fields.String(required=True)
     role = fields.String(required=True)
     action = fields.String(required=True)
@@ -88,11 +94,13 @@ class RequestSchema(Schema):
     purpose = fields.String(required=True)
     note = fields.String(allow_none=True)
     receiving_archive = fields.Nested(ArchiveSchema, required=True)
-    applied_at = fields.DateTime(required=True)
-    accept_due = fields.Date(required=True, metadata={"description": "2 working days"})
-    accepted_at = fields.DateTime(allow_none=True)
-    assist_due = fields.Date(allow_none=True, metadata={"description": "4 working days"})
-    closed_at = fields.DateTime(allow_none=True)
+    applied_at = moment(required=True)
+    accept_due = fields.String(required=True, metadata={"format": "date",
+                                                         "description": "2 working days"})
+    accepted_at = moment(allow_none=True)
+    assist_due = fields.String(allow_none=True, metadata={"format": "date",
+                                                         "description": "4 working days"})
+    closed_at = moment(allow_none=True)
     refusal_reason = fields.String(allow_none=True)
     certificate_nos = fields.List(fields.String(), required=True)
     overdue = fields.Boolean(required=True)

@@ -1,0 +1,1 @@
+"""Tests of the citizen app API (`mobile_api`)."""
