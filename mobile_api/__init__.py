@@ -21,6 +21,7 @@ def register(app: Flask) -> None:
     blueprints = [module.blp for module in (queries, certificates, requests, archives)]
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
-    speak_chinese(app, *(blueprint.name for blueprint in blueprints))
+    speak_chinese(app, *(blueprint.name for blueprint in blueprints),
+                  paths=("/mobile/api/",))
     app.extensions[RATE_LIMITER] = RateLimiter(app.extensions["liancha.hub"]
                                                .rate_limit_per_minute)
