@@ -1,7 +1,7 @@
 """Status changes of a national platform request, queued for its callback URL.
 
 `enqueue` adds the delivery in the transition's transaction, so a change is pushed only
-if it was committed; `federation.callback_delivery` sends, signs and retries them.
+if it was committed; `national_api.delivery` sends, signs and retries them.
 """
 
 import json

@@ -55,6 +55,8 @@ class CaseRequest(Base):
     certificate_nos: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
     client_id: Mapped[str | None] = mapped_column(String(64))
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    # SHA-256 of the submission as first sent: the same key with another payload is refused
+    request_fingerprint: Mapped[str | None] = mapped_column(String(64))
     callback_url: Mapped[str | None] = mapped_column(String(500))
 
 

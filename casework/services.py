@@ -5,6 +5,7 @@ themselves, a receiving clerk at the counter, the national platform for a reques
 authorization documents it sends. The transitions after that are in `transitions`.
 """
 
+import hashlib
 import json
 from datetime import UTC, date, datetime
 
@@ -35,14 +36,48 @@ def apply_request(session: Session, settings: HubSettings, calendar: WorkingCale
                   identity: Identity, body: dict) -> dict:
     """File a request (申请); a platform client's repeated `Idempotency-Key` returns the
     request it already filed and files nothing new."""
+    return apply_request_once(session, settings, calendar, identity, body)[0]
+
+
+def apply_request_once(session: Session, settings: HubSettings, calendar: WorkingCalendar,
+                       identity: Identity, body: dict) -> tuple[dict, bool]:
+    """The request, and whether this call filed it (False: its Idempotency-Key had)."""
     require(identity, "request.apply")
     if identity.role == "national":
         existing = _by_idempotency_key(session, identity.client, body.get("idempotency_key"))
         if existing is not None:
-            return request_view(session, existing, archive_names(settings))
+            return request_view(session, existing, archive_names(settings)), False
     subject, applicant, documents = _parties(identity, body)
     receiving = _receiving_archive(settings, identity, body)
     holding = _holding_archives(settings, body.get("holding_archives"), receiving)
+    national = identity.role == "national"
+    try:
+        request = _file(session, calendar, identity, body, subject, applicant, documents,
+                        receiving, holding)
+        history.transition(session, identity, request, "apply", None, "applied",
+                           body.get("note"))
+        session.commit()
+    except IntegrityError:  # the same Idempotency-Key, filed concurrently: theirs stands
+        session.rollback()
+        existing = _by_idempotency_key(session, identity.client,
+                                       body.get("idempotency_key")) if national else None
+        if existing is None:
+            raise
+        return request_view(session, existing, archive_names(settings)), False
+    return request_view(session, request, archive_names(settings)), True
+
+
+def submission_fingerprint(body: dict) -> str:
+    """What a platform submission says, whatever the order of its fields or its key."""
+    payload = {key: value for key, value in body.items() if key != "idempotency_key"}
+    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _file(session: Session, calendar: WorkingCalendar, identity: Identity, body: dict,
+          subject: dict, applicant: dict, documents: list[dict], receiving: str,
+          holding: list[str]) -> CaseRequest:
+    national = identity.role == "national"
     now = datetime.now(UTC)
     request = CaseRequest(
         request_no=_next_request_no(session, receiving, now.year),
@@ -54,23 +89,16 @@ def apply_request(session: Session, settings: HubSettings, calendar: WorkingCale
         purpose=body["purpose"], note=body.get("note"), state="applied", actor=identity.subject,
         applied_at=now, accept_due=calendar.add_working_days(now.date(), 2),
         certificate_nos="[]", client_id=identity.client,
-        idempotency_key=body.get("idempotency_key") if identity.role == "national" else None,
-        callback_url=body.get("callback_url") if identity.role == "national" else None,
+        idempotency_key=body.get("idempotency_key") if national else None,
+        request_fingerprint=submission_fingerprint(body) if national else None,
+        callback_url=body.get("callback_url") if national else None,
     )
     session.add(request)
+    session.flush()  # a concurrent twin under the same Idempotency-Key fails here
     for code in holding:
         session.add(RequestAssist(request_no=request.request_no, archive_code=code,
                                   state="pending"))
-    history.transition(session, identity, request, "apply", None, "applied", body.get("note"))
-    try:
-        session.commit()
-    except IntegrityError:  # the same Idempotency-Key, filed concurrently: theirs stands
-        session.rollback()
-        existing = _by_idempotency_key(session, identity.client, body.get("idempotency_key"))
-        if existing is None:
-            raise
-        return request_view(session, existing, archive_names(settings))
-    return request_view(session, request, archive_names(settings))
+    return request
 
 
 def get_request(session: Session, settings: HubSettings, identity: Identity,

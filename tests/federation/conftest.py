@@ -106,7 +106,8 @@ def federation(nodes, database_url: str, tmp_path: Path) -> Federation:
                       "IDENTITY_PUBLIC_KEY": identity_public,
                       # generous: these tests are about answers, deadlines have their own
                       "NODE_DEADLINE_S": 10.0, "OVERALL_DEADLINE_S": 15.0,
-                      "CERTIFICATE_KEYS": tmp_path / "certificate-keys"})
+                      "CERTIFICATE_KEYS": tmp_path / "certificate-keys",
+                      "CALLBACK_POLL_S": 0})  # callbacks are sent by the tests that want them
     return Federation(hub.test_client(), load_private_key(identity_private), urls,
                       base / "nodes.yaml")
 
@@ -124,4 +125,5 @@ def hub_with_node_down(federation: Federation, nodes: tuple, database_url: str,
                        "SIGNING_KEY": base / "keys" / "hub" / "private.pem",
                        "IDENTITY_PUBLIC_KEY": identity_key,
                        "NODE_DEADLINE_S": 10.0, "OVERALL_DEADLINE_S": 15.0,
-                       "CERTIFICATE_KEYS": tmp_path / "keys-broken"}).test_client()
+                       "CERTIFICATE_KEYS": tmp_path / "keys-broken",
+                       "CALLBACK_POLL_S": 0}).test_client()

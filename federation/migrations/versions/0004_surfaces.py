@@ -97,6 +97,7 @@ def upgrade() -> None:
         sa.Column("certificate_nos", sa.Text, nullable=False),
         sa.Column("client_id", sa.String(64)),
         sa.Column("idempotency_key", sa.String(200)),
+        sa.Column("request_fingerprint", sa.String(64)),
         sa.Column("callback_url", sa.String(500)),
         sa.UniqueConstraint("client_id", "idempotency_key",
                             name="uq_case_requests_idempotency"),
