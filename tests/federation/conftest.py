@@ -6,7 +6,7 @@ Another 张国华, born 1960, worked in Yongchuan too: he must never join the fi
 """
 
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,19 +70,20 @@ class Federation:
                              headers={"Authorization": f"Bearer {token or self.token()}"})
 
 
-@pytest.fixture(scope="module")
-def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, str]]]:
-    """Every node of CATALOGUES served over loopback, and the nodes file naming them."""
-    base = tmp_path_factory.mktemp("federation")
+@contextmanager
+def serve_nodes(base: Path, catalogues: dict = CATALOGUES
+                ) -> Iterator[tuple[Path, dict[str, str]]]:
+    """A node per archive of `catalogues` served over loopback, the hub's key pair, and the
+    nodes file naming them (`base/nodes.yaml`); the servers stop on leaving."""
     generate_key_pair(base / "keys" / "hub")
     urls, entries = {}, []
     with ExitStack() as servers:
-        for code, catalogues in CATALOGUES.items():
+        for code, by_type in catalogues.items():
             node_private, node_public = generate_key_pair(base / "keys" / code)
             database = f"sqlite:///{base / (code + '.sqlite')}"
             engine = make_engine(database)
             upgrade_schema(engine)
-            for record_type, rows in catalogues.items():
+            for record_type, rows in by_type.items():
                 path = write_csv(base / f"{code}-{record_type}.csv", record_type, rows)
                 assert not import_file(engine, record_type, path).rejected
             engine.dispose()
@@ -95,6 +96,13 @@ def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict
         (base / "nodes.yaml").write_text(
             yaml.safe_dump({"nodes": entries}, allow_unicode=True), "utf-8")
         yield base, urls
+
+
+@pytest.fixture(scope="module")
+def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, str]]]:
+    """Every node of CATALOGUES served over loopback, and the nodes file naming them."""
+    with serve_nodes(tmp_path_factory.mktemp("federation")) as served:
+        yield served
 
 
 @pytest.fixture

@@ -6,23 +6,17 @@ request across archives.
 
 import copy
 from collections.abc import Iterator
-from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask.testing import FlaskClient
 
 from accounts.kiosks import register_device
 from kiosk_api.reader import Card, mint_card_assertion
-from nodes.app import create_app as create_node
-from nodes.services.importer import import_file
-from nodes.storage import make_engine, upgrade_schema
-from schemas.signing import generate_key_pair, public_pem
-from tests.federation.conftest import ARCHIVES, CATALOGUES
-from tests.live import serve, write_csv
+from schemas.signing import public_pem
+from tests.federation.conftest import CATALOGUES, serve_nodes
 from tests.nodes.people import LI_ID, ZHANG_ID, ZHANG_ID_15
 
 ZHANG = Card(ZHANG_ID, "张国华")
@@ -41,30 +35,10 @@ KIOSK_CATALOGUES["500118"]["employment"].append(
 
 @pytest.fixture(scope="module")
 def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, str]]]:
-    """The federation's three nodes (as in tests/federation/conftest.py, whose `nodes` this
-    replaces here) with the Yongchuan transfer record added."""
-    base = tmp_path_factory.mktemp("kiosk-federation")
-    generate_key_pair(base / "keys" / "hub")
-    urls, entries = {}, []
-    with ExitStack() as servers:
-        for code, catalogues in KIOSK_CATALOGUES.items():
-            node_private, node_public = generate_key_pair(base / "keys" / code)
-            database = f"sqlite:///{base / (code + '.sqlite')}"
-            engine = make_engine(database)
-            upgrade_schema(engine)
-            for record_type, rows in catalogues.items():
-                path = write_csv(base / f"{code}-{record_type}.csv", record_type, rows)
-                assert not import_file(engine, record_type, path).rejected
-            engine.dispose()
-            app = create_node({"ARCHIVE_CODE": code, "ARCHIVE_NAME": ARCHIVES[code],
-                               "DATABASE_URL": database, "SIGNING_KEY": node_private,
-                               "HUB_PUBLIC_KEY": base / "keys" / "hub" / "public.pem"})
-            urls[code] = servers.enter_context(serve(app))
-            entries.append({"code": code, "name": ARCHIVES[code], "url": urls[code],
-                            "public_key": str(node_public)})
-        (base / "nodes.yaml").write_text(
-            yaml.safe_dump({"nodes": entries}, allow_unicode=True), "utf-8")
-        yield base, urls
+    """The federation's three nodes (replacing tests/federation/conftest.py's `nodes`
+    here) with the Yongchuan transfer record added."""
+    with serve_nodes(tmp_path_factory.mktemp("kiosk-federation"), KIOSK_CATALOGUES) as served:
+        yield served
 
 
 @dataclass
