@@ -1,0 +1,267 @@
+"""Clerk accounts: creating them, their passwords and roles per archive, and logging in.
+
+A clerk holds roles (receiving, holding, admin) at one or more archives; a login names the
+archive worked at when there are several, and is answered with the hub's clerk token for
+that archive and its roles. Passwords are stored as werkzeug scrypt hashes only. A failed
+login answers the same whatever failed (unknown user, wrong password, disabled account),
+and repeated failures for one username are throttled in memory. Every login, and every
+change to an account, is written into the audit chain (never a password).
+"""
+
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from accounts.models import Clerk, ClerkRole
+from federation import audit
+from federation.config import HubSettings
+from federation.identity import CLERK_ROLES, CLERK_TOKEN_LIFETIME_S, Identity, mint_clerk_token
+from federation.ratelimit import RateLimited
+from runtime.errors import DomainError, InvalidInput, Unauthorized
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+ARCHIVE_CODE = re.compile(r"^\d{6}$")
+MIN_PASSWORD_LENGTH = 10
+HASH_METHOD = "scrypt"
+OPERATOR = "operator:cli"  # who changes accounts from the command line, in the audit chain
+
+
+class ClerkExists(DomainError):
+    status = 409
+    title = "Clerk exists"
+
+
+class ClerkNotFound(DomainError):
+    status = 404
+    title = "Clerk not found"
+
+
+class LoginFailed(Unauthorized):
+    def __init__(self) -> None:
+        super().__init__("Wrong username or password, or the account is disabled.",
+                         zh="用户名或密码错误，或账号已停用。")
+
+
+class ArchiveChoiceNeeded(InvalidInput):
+    """The password was right, but the archive to work at is missing or not the clerk's."""
+
+    def __init__(self, archives: list[str], asked: str | None) -> None:
+        message = (f"You have no role at archive {asked}; " if asked else
+                   "You have roles at several archives; ") + \
+            f"choose one of: {', '.join(archives)}."
+        super().__init__({"archive": [message]})
+        self.archives = archives
+
+
+@dataclass(frozen=True)
+class ClerkAccount:
+    username: str
+    display_name: str
+    active: bool
+    created_at: datetime
+    roles: dict[str, tuple[str, ...]]  # archive code -> roles there
+
+
+class LoginThrottle:
+    """At most `max_failures` failed logins per username in `window_s`; then every attempt
+    (a right password included) is refused until the oldest failure leaves the window.
+    In the hub process's memory: each hub worker counts its own."""
+
+    def __init__(self, max_failures: int = 5, window_s: float = 15 * 60,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.max_failures, self.window_s, self._clock = max_failures, window_s, clock
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def check(self, username: str) -> None:
+        with self._lock:
+            failures = self._recent(username)
+            if len(failures) >= self.max_failures:
+                raise RateLimited(failures[0] + self.window_s - self._clock())
+
+    def failed(self, username: str) -> None:
+        with self._lock:
+            self._recent(username).append(self._clock())
+            if len(self._failures) > 100_000:  # forget quiet usernames rather than grow
+                self._failures = {k: v for k, v in self._failures.items() if v}
+
+    def succeeded(self, username: str) -> None:
+        with self._lock:
+            self._failures.pop(username, None)
+
+    def _recent(self, username: str) -> deque[float]:
+        failures = self._failures.setdefault(username, deque())
+        while failures and failures[0] <= self._clock() - self.window_s:
+            failures.popleft()
+        return failures
+
+
+def create_clerk(session: Session, username: str, display_name: str, password: str,
+                 roles: Iterable[tuple[str, str]], actor: str = OPERATOR) -> ClerkAccount:
+    username, pairs = username.strip().lower(), sorted(set(roles))
+    errors = {**_username_errors(username), **_role_errors(pairs)}
+    if not display_name.strip():
+        errors["display_name"] = ["Give the clerk's name as shown to colleagues."]
+    errors.update(_password_errors(password))
+    if errors:
+        raise InvalidInput(errors)
+    if session.get(Clerk, username) is not None:
+        raise ClerkExists(f"Clerk {username} exists already; change the password with "
+                          "`liancha clerk passwd`.")
+    session.add(Clerk(username=username, display_name=display_name.strip(),
+                      password_hash=generate_password_hash(password, method=HASH_METHOD),
+                      active=True, created_at=datetime.now(UTC)))
+    session.flush()  # the clerk row before the roles that refer to it
+    session.add_all(ClerkRole(username=username, archive_code=code, role=role)
+                    for code, role in pairs)
+    audit.record(session, actor=actor, role="operator", action="clerk.created",
+                 target=username, detail={"roles": [f"{c}:{r}" for c, r in pairs]})
+    session.commit()
+    return _account(session, _clerk(session, username))
+
+
+def change_password(session: Session, username: str, password: str,
+                    actor: str = OPERATOR) -> None:
+    errors = _password_errors(password)
+    if errors:
+        raise InvalidInput(errors)
+    clerk = _clerk(session, _username(username))
+    clerk.password_hash = generate_password_hash(password, method=HASH_METHOD)
+    audit.record(session, actor=actor, role="operator", action="clerk.password_changed",
+                 target=clerk.username)
+    session.commit()
+
+
+def deactivate(session: Session, username: str, actor: str = OPERATOR) -> None:
+    clerk = _clerk(session, _username(username))
+    clerk.active = False
+    audit.record(session, actor=actor, role="operator", action="clerk.disabled",
+                 target=clerk.username)
+    session.commit()
+
+
+def list_clerks(session: Session) -> list[ClerkAccount]:
+    return [_account(session, clerk)
+            for clerk in session.scalars(select(Clerk).order_by(Clerk.username))]
+
+
+def get_clerk(session: Session, username: str) -> ClerkAccount | None:
+    clerk = session.get(Clerk, username)
+    return _account(session, clerk) if clerk is not None else None
+
+
+def login(session: Session, settings: HubSettings, throttle: LoginThrottle, username: str,
+          password: str, archive: str | None = None) -> dict:
+    """The clerk's token for `archive` (or their only archive): {token, expires_in,
+    archive, roles}."""
+    username = username.strip().lower()
+    try:
+        throttle.check(username)
+    except RateLimited:
+        _audit_login(session, username, archive, "throttled")
+        raise
+    clerk = session.get(Clerk, username) if USERNAME.match(username) else None
+    # hash even for an unknown user, so that the answer takes as long either way
+    hashed = clerk.password_hash if clerk is not None else _decoy_hash()
+    right = check_password_hash(hashed, password) and clerk is not None
+    if not right or not clerk or not clerk.active:
+        throttle.failed(username)
+        outcome = "unknown_user" if clerk is None else "wrong_password" if not right \
+            else "disabled"
+        _audit_login(session, username, archive, outcome)
+        raise LoginFailed()
+    roles = _account(session, clerk).roles
+    chosen = archive or (next(iter(roles)) if len(roles) == 1 else None)
+    if chosen not in roles:
+        _audit_login(session, username, archive,
+                     "no_role_at_archive" if archive else "archive_not_chosen")
+        raise ArchiveChoiceNeeded(sorted(roles), archive)
+    throttle.succeeded(username)
+    _audit_login(session, username, chosen, "ok", list(roles[chosen]))
+    return {"token": mint_clerk_token(settings.signing_key, username, chosen, roles[chosen]),
+            "expires_in": CLERK_TOKEN_LIFETIME_S, "archive": chosen,
+            "roles": list(roles[chosen])}
+
+
+def ensure_active(session: Session, identity: Identity) -> None:
+    """Refuse the token of a clerk whose account was disabled since it was issued. A token
+    whose clerk has no account here was minted with the hub's key directly (tools, tests)
+    and stands on that signature alone."""
+    username = identity.subject.removeprefix("clerk:")
+    clerk = session.get(Clerk, username)
+    if clerk is not None and not clerk.active:
+        raise Unauthorized("This clerk account is disabled.", zh="此账号已停用，请联系管理员。")
+
+
+def _audit_login(session: Session, username: str, archive: str | None, outcome: str,
+                 roles: list[str] | None = None) -> None:
+    action = "clerk.login" if outcome == "ok" else "clerk.login_failed"
+    audit.record(session, actor=f"clerk:{username[:64]}", role="clerk", action=action,
+                 target=username[:64], detail={"archive": archive, "outcome": outcome,
+                                               "roles": roles})
+    session.commit()
+
+
+@cache
+def _decoy_hash() -> str:
+    return generate_password_hash("not anyone's password", method=HASH_METHOD)
+
+
+def _clerk(session: Session, username: str) -> Clerk:
+    clerk = session.get(Clerk, username)
+    if clerk is None:
+        raise ClerkNotFound(f"There is no clerk {username}; `liancha clerk list` lists them.")
+    return clerk
+
+
+def _account(session: Session, clerk: Clerk) -> ClerkAccount:
+    roles: dict[str, list[str]] = {}
+    for row in session.scalars(select(ClerkRole).where(ClerkRole.username == clerk.username)
+                               .order_by(ClerkRole.archive_code, ClerkRole.role)):
+        roles.setdefault(row.archive_code, []).append(row.role)
+    return ClerkAccount(clerk.username, clerk.display_name, clerk.active, clerk.created_at,
+                        {code: tuple(found) for code, found in roles.items()})
+
+
+def _username(username: str) -> str:
+    username = username.strip().lower()
+    errors = _username_errors(username)
+    if errors:
+        raise InvalidInput(errors)
+    return username
+
+
+def _username_errors(username: str) -> dict[str, list[str]]:
+    if USERNAME.match(username):
+        return {}
+    return {"username": ["2 to 64 characters: lowercase letters, digits, '.', '_' or '-', "
+                         "starting with a letter or digit."]}
+
+
+def _role_errors(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    if not pairs:
+        return {"roles": ["Give at least one role at one archive."]}
+    bad_codes = sorted({code for code, _ in pairs if not ARCHIVE_CODE.match(code)})
+    bad_roles = sorted({role for _, role in pairs if role not in CLERK_ROLES})
+    errors: dict[str, list[str]] = {}
+    if bad_codes:
+        errors["archive"] = [f"Not an archive code (6 digits): {', '.join(bad_codes)}."]
+    if bad_roles:
+        errors["roles"] = [f"Unknown roles {', '.join(bad_roles)}; roles are "
+                           f"{', '.join(CLERK_ROLES)}."]
+    return errors
+
+
+def _password_errors(password: str) -> dict[str, list[str]]:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return {"password": [f"At least {MIN_PASSWORD_LENGTH} characters."]}
+    return {}

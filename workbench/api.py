@@ -1,0 +1,183 @@
+"""The clerk workbench API, `/clerk/api/v1`: log in, see the archive's work, file a request
+at the counter, and take each step of the cross-archive request (English problem+json)."""
+
+from flask import Response, current_app, g, jsonify
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from accounts.clerks import LoginThrottle, ensure_active, login
+from casework.services import apply_request, get_request, list_requests, overdue_requests
+from casework.transitions import (
+    accept_request,
+    assist_request,
+    complete_request,
+    refuse_request,
+    search_for_request,
+)
+from federation.errors import PermissionDenied
+from federation.identity import Identity
+from federation.resources import context
+from schemas.casework import OnBehalfApplicationSchema, ReasonSchema, RequestSchema
+from schemas.hub import QueryAnswerSchema
+from schemas.search import ProblemSchema
+from workbench.schemas import (
+    AcceptSchema,
+    AssistSchema,
+    ClerkTokenSchema,
+    CompleteSchema,
+    LoginSchema,
+    OverdueArgsSchema,
+    StateArgsSchema,
+)
+
+PREFIX = "/clerk/api/v1"
+BEARER = [{"bearerToken": []}]
+# `request_view` gives ISO strings, which RequestSchema's Date and DateTime fields cannot
+# dump (marshmallow 4): the views send the request as it is; RequestSchema documents it
+THROTTLE = "liancha.clerk_login_throttle"
+
+sessions = Blueprint("clerk_login", __name__, url_prefix=PREFIX,
+                     description="A clerk's login: the bearer token for the other operations")
+blp = Blueprint("clerk_requests", __name__, url_prefix=f"{PREFIX}/requests",
+                description="Cross-archive requests: 申请 → 受理 → 协办 → 办结, or a refusal")
+
+
+def throttle() -> LoginThrottle:
+    return current_app.extensions[THROTTLE]
+
+
+def clerk() -> Identity:
+    """The clerk calling, from the bearer token; anyone else is refused."""
+    identity = context.caller()
+    if identity.role != "clerk":
+        raise PermissionDenied("The clerk workbench is for clerks; log in at "
+                               f"{PREFIX}/login.")
+    ensure_active(context.session(), identity)
+    return identity
+
+
+@blp.before_request
+def authenticate() -> None:
+    g.identity = clerk()
+
+
+@sessions.route("/login")
+class Login(MethodView):
+    @sessions.arguments(LoginSchema)
+    @sessions.response(200, ClerkTokenSchema)
+    @sessions.alt_response(401, schema=ProblemSchema, description="Wrong username or "
+                           "password, or the account is disabled (one answer for all)")
+    @sessions.alt_response(422, schema=ProblemSchema, description="The clerk has roles at "
+                           "several archives: `archive` names the one to work at")
+    @sessions.alt_response(429, schema=ProblemSchema, description="Too many failed logins "
+                           "for this username: wait (Retry-After)")
+    def post(self, body: dict) -> dict:
+        """Log in with username and password: the clerk token for one archive."""
+        return login(context.session(), context.settings(), throttle(), body["username"],
+                     body["password"], body.get("archive"))
+
+
+@blp.route("")
+class Requests(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(StateArgsSchema, location="query")
+    @blp.response(200, RequestSchema(many=True))
+    def get(self, args: dict) -> Response:
+        """Requests received by, or asked of, the clerk's archive (newest first)."""
+        return jsonify(list_requests(context.session(), context.settings(), g.identity,
+                                     args.get("state")))
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(OnBehalfApplicationSchema)
+    @blp.response(201, RequestSchema)
+    @blp.alt_response(403, schema=ProblemSchema, description="Not a receiving clerk")
+    def post(self, body: dict) -> tuple[Response, int]:
+        """File a request at the counter (申请), with the requester's documents."""
+        settings = context.settings()
+        return jsonify(apply_request(context.session(), settings, settings.calendar,
+                                     g.identity, body)), 201
+
+
+@blp.route("/overdue")
+class Overdue(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(OverdueArgsSchema, location="query")
+    @blp.response(200, RequestSchema(many=True))
+    def get(self, args: dict) -> Response:
+        """What the archive owes late: acceptances past 2 working days, searches past 4."""
+        return jsonify(overdue_requests(context.session(), context.settings(), g.identity,
+                                        args.get("as_of")))
+
+
+@blp.route("/<string:request_no>")
+class RequestByNo(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, RequestSchema)
+    @blp.alt_response(404, schema=ProblemSchema, description="No such request for this "
+                      "archive")
+    def get(self, request_no: str) -> Response:
+        """A request with its steps, holding archives' parts and history."""
+        return jsonify(get_request(context.session(), context.settings(), g.identity,
+                                   request_no))
+
+
+@blp.route("/<string:request_no>/accept")
+class Accept(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(AcceptSchema)
+    @blp.response(200, RequestSchema)
+    @blp.alt_response(409, schema=ProblemSchema, description="Not waiting for acceptance")
+    def post(self, body: dict, request_no: str) -> Response:
+        """受理: the receiving archive accepts; the holding archives' search falls due."""
+        settings = context.settings()
+        return jsonify(accept_request(context.session(), settings, settings.calendar,
+                                      g.identity, request_no, body.get("reason")))
+
+
+@blp.route("/<string:request_no>/search")
+class Search(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, QueryAnswerSchema)
+    @blp.alt_response(409, schema=ProblemSchema, description="Not accepted (yet)")
+    def post(self, request_no: str) -> dict:
+        """Search for the request's subject: a holding clerk in their archive, a receiving
+        clerk in every archive asked (for a no-record certificate)."""
+        return search_for_request(context.session(), context.settings(), context.fanout(),
+                                  g.identity, request_no)
+
+
+@blp.route("/<string:request_no>/assist")
+class Assist(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(AssistSchema)
+    @blp.response(200, RequestSchema)
+    @blp.alt_response(409, schema=ProblemSchema, description="Nothing to answer now")
+    def post(self, body: dict, request_no: str) -> Response:
+        """协办: the holding archive answers, certifying the records it found."""
+        return jsonify(assist_request(context.session(), context.settings(),
+                                      context.keyring(), g.identity, request_no, body))
+
+
+@blp.route("/<string:request_no>/complete")
+class Complete(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(CompleteSchema)
+    @blp.response(200, RequestSchema)
+    @blp.alt_response(409, schema=ProblemSchema, description="An archive has not answered")
+    def post(self, body: dict, request_no: str) -> Response:
+        """办结: with the holding archives' certificates, or a no-record certificate."""
+        return jsonify(complete_request(context.session(), context.settings(),
+                                        context.keyring(), g.identity, request_no, body))
+
+
+@blp.route("/<string:request_no>/refuse")
+class Refuse(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, RequestSchema)
+    @blp.alt_response(409, schema=ProblemSchema, description="Already closed")
+    def post(self, body: dict, request_no: str) -> Response:
+        """不予办理 (receiving archive) or 不予协办 (a holding archive's own part), with the
+        reason."""
+        return jsonify(refuse_request(context.session(), context.settings(), g.identity,
+                                      request_no, body["reason"]))

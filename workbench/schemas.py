@@ -1,0 +1,54 @@
+"""Bodies and arguments of the clerk workbench API (the request itself is
+`schemas.casework.RequestSchema`)."""
+
+from marshmallow import Schema, fields, validate
+
+from federation.identity import CLERK_ROLES
+from schemas.casework import STATES
+from schemas.fields import one_of
+
+
+class LoginSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=1000),
+                             load_only=True)
+    archive = fields.String(validate=validate.Regexp(r"^\d{6}$"), metadata={
+        "description": "the archive to work at; needed when the clerk has roles at several"})
+
+
+class ClerkTokenSchema(Schema):
+    token = fields.String(required=True, metadata={"description": "Bearer token (EdDSA JWT)"})
+    expires_in = fields.Integer(required=True, metadata={"description": "seconds"})
+    archive = fields.String(required=True)
+    roles = fields.List(one_of(CLERK_ROLES), required=True)
+
+
+class StateArgsSchema(Schema):
+    state = one_of(STATES)
+
+
+class OverdueArgsSchema(Schema):
+    as_of = fields.Date(metadata={"description": "the day to count from (default today): "
+                                                 "what is late on that day"})
+
+
+class AcceptSchema(Schema):
+    reason = fields.String(validate=validate.Length(max=1000))
+
+
+class AssistSchema(Schema):
+    outcome = one_of(("found", "not_found"), required=True)
+    query_id = fields.String(validate=validate.Length(min=1, max=32), metadata={
+        "description": "the search made for this request (found: required)"})
+    record_ids = fields.List(fields.String(validate=validate.Length(min=1, max=300)),
+                             metadata={"description": "records of that search held here "
+                                                      "(found: required)"})
+    note = fields.String(validate=validate.Length(max=1000))
+
+
+class CompleteSchema(Schema):
+    query_id = fields.String(validate=validate.Length(min=1, max=32), metadata={
+        "description": "when no archive found a record: the search of every archive asked, "
+                       "for the no-record certificate"})
+    note = fields.String(validate=validate.Length(max=1000))
+
