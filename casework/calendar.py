@@ -8,11 +8,24 @@ overrides days. Years the library does not know yet count weekends only.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import chinese_calendar
 import yaml
+
+#: the archives' working days are China's: a request filed at 07:00 Beijing time on a
+#: Monday is a Monday request, though it is still Sunday in UTC
+ARCHIVE_TIME = ZoneInfo("Asia/Shanghai")
+
+
+def local_date(moment: datetime | None = None) -> date:
+    """The date in China at `moment` (now if not given); stored times are UTC."""
+    moment = moment or datetime.now(UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ARCHIVE_TIME).date()
 
 
 @dataclass(frozen=True)

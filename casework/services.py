@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from casework import history
-from casework.calendar import WorkingCalendar
+from casework.calendar import WorkingCalendar, local_date
 from casework.models import CaseRequest, RequestAssist, RequestCounter
 from casework.views import request_view
 from federation.config import HubSettings
@@ -87,7 +87,7 @@ def _file(session: Session, calendar: WorkingCalendar, identity: Identity, body:
         documents=json.dumps(documents, ensure_ascii=False),
         record_types=json.dumps(body.get("record_types") or list(RECORD_TYPES)),
         purpose=body["purpose"], note=body.get("note"), state="applied", actor=identity.subject,
-        applied_at=now, accept_due=calendar.add_working_days(now.date(), 2),
+        applied_at=now, accept_due=calendar.add_working_days(local_date(now), 2),
         certificate_nos="[]", client_id=identity.client,
         idempotency_key=body.get("idempotency_key") if national else None,
         request_fingerprint=submission_fingerprint(body) if national else None,
@@ -145,7 +145,7 @@ def overdue_requests(session: Session, settings: HubSettings, identity: Identity
                      today: date | None = None) -> list[dict]:
     """What the clerk's archive owes late: acceptances past 2 working days, searches past 4."""
     require(identity, "request.list")
-    today = today or datetime.now(UTC).date()
+    today = today or local_date()
     late_acceptance = select(CaseRequest).where(
         CaseRequest.state == "applied", CaseRequest.receiving_archive == identity.archive,
         CaseRequest.accept_due < today)

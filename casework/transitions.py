@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework import history
-from casework.calendar import WorkingCalendar
+from casework.calendar import WorkingCalendar, local_date
 from casework.models import CaseRequest, RequestAssist
 from casework.services import archive_names, readable_request
 from casework.views import request_view
@@ -41,7 +41,7 @@ def accept_request(session: Session, settings: HubSettings, calendar: WorkingCal
     request = _received(session, identity, request_no)
     _expect(request, "applied", "accepted")
     request.accepted_at = datetime.now(UTC)
-    request.assist_due = calendar.add_working_days(request.accepted_at.date(), 4)
+    request.assist_due = calendar.add_working_days(local_date(request.accepted_at), 4)
     history.transition(session, identity, request, "accept", "applied", "accepted", reason)
     session.commit()
     return request_view(session, request, archive_names(settings))
@@ -56,12 +56,13 @@ def search_for_request(session: Session, settings: HubSettings, fanout: FanOut,
         raise WrongState(f"Request {request_no} is {request.state}; searches are made while "
                          "it is accepted.")
     assists = _assists(session, request)
-    if _assist_of(assists, identity) is not None:
+    own = _assist_of(assists, identity)
+    if own is not None and own.state == "pending":  # this archive's own part: its holdings
         require(identity, "request.assist")
         archives = [str(identity.archive)]
-    elif request.receiving_archive == identity.archive:
+    elif request.receiving_archive == identity.archive:  # towards completion: every archive
         require(identity, "request.complete")
-        archives = sorted({a.archive_code for a in assists} | {request.receiving_archive})
+        archives = _scope(request, assists)
     else:
         raise PermissionDenied("Only the receiving and the holding archives search for it.")
     body = {"subject": {"id_number": request.subject_id_number, "name": request.subject_name},
@@ -110,6 +111,12 @@ def complete_request(session: Session, settings: HubSettings, keyring: Keyring,
         raise WrongState(f"Archives {', '.join(pending)} have not answered yet.")
     if not json.loads(request.certificate_nos or "[]"):
         query = _request_query(session, request, identity, body.get("query_id"))
+        searched = {n["archive"]["code"] for n in json.loads(query.answer)["nodes"]}
+        missing = sorted(set(_scope(request, _assists(session, request))) - searched)
+        if missing:
+            raise InvalidInput({"query_id": [f"This search left out {', '.join(missing)}: a "
+                                             "no-record certificate needs a search of every "
+                                             "archive of the request."]})
         issued = issue_from_query(session, settings, keyring, identity, query, [],
                                   identity.archive, request.purpose)
         request.certificate_nos = json.dumps([issued.certificate.certificate_no])
@@ -164,6 +171,11 @@ def _expect(request: CaseRequest, state: str, target: str) -> None:
 def _assists(session: Session, request: CaseRequest) -> list[RequestAssist]:
     return list(session.scalars(select(RequestAssist).where(
         RequestAssist.request_no == request.request_no)))
+
+
+def _scope(request: CaseRequest, assists: list[RequestAssist]) -> list[str]:
+    """Every archive a "no record" answer speaks for: the holding ones and the receiving."""
+    return sorted({a.archive_code for a in assists} | {request.receiving_archive})
 
 
 def _assist_of(assists: list[RequestAssist], identity: Identity) -> RequestAssist | None:

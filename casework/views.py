@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from casework.calendar import local_date
 from casework.models import CaseRequest, RequestAssist, RequestEvent
 
 STATE_LABELS = {"applied": "已申请，待受理", "accepted": "已受理，协办中",
@@ -19,7 +20,7 @@ ASSIST_LABELS = {"pending": "查找中", "found": "已查到", "not_found": "未
 def request_view(session: Session, request: CaseRequest, names: Mapping[str, str] | None = None,
                  today: date | None = None) -> dict:
     names = names or {}
-    today = today or datetime.now(UTC).date()
+    today = today or local_date()
     assists = list(session.scalars(select(RequestAssist).where(
         RequestAssist.request_no == request.request_no).order_by(RequestAssist.archive_code)))
     events = list(session.scalars(select(RequestEvent).where(

@@ -243,7 +243,9 @@ def _join_id_persons(id_clusters: list[Cluster], units: list[Cluster]) -> list[C
             id_clusters.append(unit)  # kept apart, never joined to anything
             continue
         fit, target = top[0]
-        confidence = fit.confidence
+        # as sure as the weakest link on the way to the id: a name matched through a party
+        # that itself joined by a homophone is no surer than that homophone
+        confidence = min(fit.confidence, target.party_confidence.get(fit.theirs.key, 1.0))
         join = _name_join(fit, confidence, target.profile.valid_id)
         for key, value in unit.party_confidence.items():
             unit.party_confidence[key] = min(value, confidence)
@@ -278,7 +280,11 @@ def _join_among(units: list[Cluster]) -> list[Cluster]:
             index = root[index]
         return index
 
-    best_link: dict[str, float] = {}
+    # a unit's parties (joined among themselves by an id) belong to a merged person only as
+    # surely as the unit's best name link to it: every one of them, not only the party that
+    # made the link
+    unit_of = {party.key: index for index, unit in enumerate(units) for party in unit.parties}
+    best_link: dict[int, float] = {}
     for _, _, _, a, b, fit in pairs:
         ra, rb = find(a), find(b)
         if ra == rb or units[rb].profile.fit(units[ra].profile) is None:
@@ -288,11 +294,12 @@ def _join_among(units: list[Cluster]) -> list[Cluster]:
         units[ra].joins.append(_name_join(fit, confidence, None))
         root[rb] = ra
         for party in (fit.mine, fit.theirs):
-            best_link[party.key] = max(best_link.get(party.key, 0.0), confidence)
+            unit = unit_of[party.key]
+            best_link[unit] = max(best_link.get(unit, 0.0), confidence)
     clusters = [units[i] for i in range(len(units)) if find(i) == i]
     for cluster in clusters:
         for key in cluster.party_confidence:
             if len(cluster.parties) > 1:
                 cluster.party_confidence[key] = min(cluster.party_confidence[key],
-                                                    best_link.get(key, 1.0))
+                                                    best_link.get(unit_of[key], 1.0))
     return clusters

@@ -27,8 +27,13 @@ def keyring() -> Keyring:
 
 def caller() -> Identity:
     hub = settings()
-    return identify(request.headers.get("Authorization"), hub.identity_public_key,
-                    hub.signing_key.public_key())
+    identity = identify(request.headers.get("Authorization"), hub.identity_public_key,
+                        hub.signing_key.public_key())
+    if identity.role == "clerk":  # a disabled account's tokens stop working at once
+        from accounts.clerks import ensure_active
+
+        ensure_active(session(), identity)
+    return identity
 
 
 def authenticate() -> None:
