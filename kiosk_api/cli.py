@@ -12,14 +12,9 @@ def kiosk_group() -> None:
 
 
 def _session(database_url: str):  # type: ignore[no-untyped-def]
-    from sqlalchemy.orm import Session
+    from federation.storage import hub_session
 
-    from federation.storage import upgrade_schema
-    from runtime.database import make_engine
-
-    engine = make_engine(database_url)
-    upgrade_schema(engine)  # a device may be registered before the hub first starts
-    return engine, Session(engine, expire_on_commit=False)
+    return hub_session(database_url, upgrade=True)  # before the hub first starts, too
 
 
 @kiosk_group.command("register")
@@ -49,17 +44,15 @@ def register(database_url: str, device_id: str, archive: str, location: str, pub
     else:
         click.echo(f"warning: no nodes file given; archive {archive} is not checked against "
                    "the federation (pass --nodes to check it)", err=True)
-    engine, session = _session(database_url)
-    try:
-        register_device(session, device_id, archive, location,
-                        Path(public_key).read_text("utf-8"), known, replace=replace,
-                        actor="cli:kiosk-register")
-    except InvalidInput as exc:
-        raise click.ClickException("; ".join(f"{field}: {' '.join(messages)}" for
-                                             field, messages in exc.errors.items())) from exc
-    finally:
-        session.close()
-        engine.dispose()
+    with _session(database_url) as session:
+        try:
+            register_device(session, device_id, archive, location,
+                            Path(public_key).read_text("utf-8"), known, replace=replace,
+                            actor="cli:kiosk-register")
+        except InvalidInput as exc:
+            raise click.ClickException("; ".join(
+                f"{field}: {' '.join(messages)}" for field, messages in exc.errors.items())
+            ) from exc
     click.echo(f"kiosk {device_id} registered for archive {archive} ({location})")
 
 
@@ -72,14 +65,11 @@ def deactivate(database_url: str, device_id: str) -> None:
     from accounts.kiosks import deactivate_device
     from runtime.errors import InvalidInput
 
-    engine, session = _session(database_url)
-    try:
-        deactivate_device(session, device_id, actor="cli:kiosk-deactivate")
-    except InvalidInput as exc:
-        raise click.ClickException(f"no device {device_id} is registered") from exc
-    finally:
-        session.close()
-        engine.dispose()
+    with _session(database_url) as session:
+        try:
+            deactivate_device(session, device_id, actor="cli:kiosk-deactivate")
+        except InvalidInput as exc:
+            raise click.ClickException(f"no device {device_id} is registered") from exc
     click.echo(f"kiosk {device_id} deactivated")
 
 

@@ -1,15 +1,13 @@
 """`liancha platform`: register national platform clients, list and deactivate them, and
 sign a client assertion as a client would (for trying the API and for integrators)."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    pass
 
 DATABASE_URL = click.option("--database-url", envvar="LIANCHA_DATABASE_URL", required=True,
                             help="The hub's database.")
@@ -94,20 +92,22 @@ def assertion(client_id: str, key: Path, audience: str, lifetime: int) -> None:
     click.echo(mint_client_assertion(private_key, client_id, audience, lifetime))
 
 
-@contextmanager
-def _session(database_url: str, upgrade: bool = False) -> Iterator["Session"]:
-    """A session on the hub's database, its engine disposed at the end."""
-    from sqlalchemy.orm import Session
+def _session(database_url: str, upgrade: bool = False):  # type: ignore[no-untyped-def]
+    from federation.storage import hub_session
 
-    from runtime.database import make_engine
+    return hub_session(database_url, upgrade)
 
-    engine = make_engine(database_url)
-    try:
-        if upgrade:
-            from federation.storage import upgrade_schema
 
-            upgrade_schema(engine)
-        with Session(engine) as session:
-            yield session
-    finally:
-        engine.dispose()
+@platform_group.command("sink")
+@click.option("--keys-url", required=True,
+              help="The hub's callback keys, e.g. http://127.0.0.1:8100/national/api/v1/keys.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8191, type=int, show_default=True)
+def sink(keys_url: str, host: str, port: int) -> None:
+    """A stand-in for the platform's callback endpoint: verify, print, acknowledge."""
+    from waitress import serve
+
+    from national_api.sink import create_sink_app
+
+    click.echo(f"platform callback sink on http://{host}:{port}/callbacks", err=True)
+    serve(create_sink_app(keys_url), host=host, port=port, threads=4, ident="liancha-sink")

@@ -26,24 +26,16 @@ def clerk_group() -> None:
 
 @contextmanager
 def _session(database_url: str, upgrade: bool = False) -> Iterator["Session"]:
-    from sqlalchemy.orm import Session
-
-    from federation.storage import upgrade_schema
-    from runtime.database import make_engine
+    from federation.storage import hub_session
     from runtime.errors import DomainError
 
-    engine = make_engine(database_url)
     try:
-        if upgrade:
-            upgrade_schema(engine)
-        with Session(engine) as session:
+        with hub_session(database_url, upgrade) as session:
             yield session
     except DomainError as exc:
         fields = "; ".join(f"{name}: {' '.join(messages)}"
                            for name, messages in (getattr(exc, "errors", None) or {}).items())
         raise click.ClickException(fields or exc.detail) from exc
-    finally:
-        engine.dispose()
 
 
 def _password(from_stdin: bool) -> str:
