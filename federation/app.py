@@ -12,6 +12,7 @@ from schemas.http import ProblemApi, api_settings, register_swagger_assets
 
 def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app = Flask(__name__)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese readable in answers
     read_config(app.config, config)
     settings = hub_settings(app.config)
     app.config.update(api_settings("Liancha hub"))

@@ -13,7 +13,6 @@ from pathlib import Path
 import click
 import yaml
 
-from liancha.demo_guide import print_guide
 from liancha.processes import Supervisor, stop_on_signals
 
 
@@ -101,9 +100,17 @@ def write_nodes_file(root: Path, nodes: list[DemoNode]) -> Path:
 @click.option("--public-url", default=None,
               help="The hub's address as a phone sees it (the QR codes' URLs), e.g. "
                    "http://192.168.1.20:8100; default http://127.0.0.1:HUB_PORT.")
+@click.option("--reader-port", default=8190, show_default=True,
+              help="The kiosk's simulated ID-card reader.")
+@click.option("--sink-port", default=8191, show_default=True,
+              help="The stand-in for the national platform's callback endpoint.")
 def demo_command(root: Path, people: int, seed: int, hub_port: int, base_port: int,
-                 hub_host: str, public_url: str | None) -> None:
-    """Generate catalogues; serve every archive's node and the hub until Ctrl-C."""
+                 hub_host: str, public_url: str | None, reader_port: int,
+                 sink_port: int) -> None:
+    """Generate catalogues; serve every archive's node, the hub, a kiosk's simulated card
+    reader and a stand-in platform until Ctrl-C."""
+    from liancha.demo_setup import prepare_callers
+
     root = root.resolve()
     manifest = prepare_data(root, people, seed)
     keys = {who: prepare_keys(root / "keys" / who) for who in ("hub", "identity")}
@@ -116,6 +123,10 @@ def demo_command(root: Path, people: int, seed: int, hub_port: int, base_port: i
         import_catalogues(root, archive, node)
         nodes.append(node)
     nodes_file = write_nodes_file(root, nodes)
+    hub_url = f"http://127.0.0.1:{hub_port}"
+    hub_database = f"sqlite:///{root / 'hub.sqlite'}"
+    sink_url = f"http://127.0.0.1:{sink_port}"
+    callers = prepare_callers(root, hub_database, manifest["archives"], sink_url)
 
     supervisor = Supervisor(root / "logs")
     stop_on_signals()
@@ -131,14 +142,18 @@ def demo_command(root: Path, people: int, seed: int, hub_port: int, base_port: i
             "hub", "serve", "--nodes", str(nodes_file), "--port", str(hub_port),
             "--signing-key", str(keys["hub"] / "private.pem"),
             "--identity-public-key", str(keys["identity"] / "public.pem"),
-            "--database-url", f"sqlite:///{root / 'hub.sqlite'}",
+            "--database-url", hub_database,
             "--certificate-keys", str(root / "keys" / "certificates"),
             "--host", hub_host, "--public-url", public_url or f"http://127.0.0.1:{hub_port}",
         ))
+        supervisor.start("platform-sink", _liancha(
+            "platform", "sink", "--port", str(sink_port),
+            "--keys-url", f"{hub_url}/national/api/v1/keys"))
         for node in nodes:
             supervisor.wait_ready(f"node-{node.code}", f"{node.url}/readyz")
-        supervisor.wait_ready("hub", f"http://127.0.0.1:{hub_port}/readyz")
-        print_guide(root, f"http://127.0.0.1:{hub_port}", nodes, keys["identity"], supervisor)
+        supervisor.wait_ready("hub", f"{hub_url}/readyz")
+        supervisor.wait_ready("platform-sink", sink_url)
+        guide(root, hub_url, nodes, keys["identity"], supervisor, callers, reader_port)
         supervisor.watch(essential="hub")
     except KeyboardInterrupt:
         pass
@@ -146,3 +161,45 @@ def demo_command(root: Path, people: int, seed: int, hub_port: int, base_port: i
         click.echo("\nstopping ...")
         supervisor.stop()
         click.echo("stopped; nothing is left running.")
+
+
+def guide(root: Path, hub_url: str, nodes: list[DemoNode], identity_keys: Path,
+          supervisor: Supervisor, callers, reader_port: int) -> None:  # type: ignore[no-untyped-def]
+    """Choose the sample person, start the kiosk's reader with their card, print the way."""
+    from functools import partial
+
+    from federation.identity import mint_identity_token
+    from liancha.demo_guide import (
+        clerk_login,
+        find_sample,
+        print_addresses,
+        print_clerk_steps,
+    )
+    from liancha.demo_setup import KIOSK_DEVICE
+    from liancha.demo_walkthrough import print_audit_steps, print_surface_steps
+    from schemas.signing import load_private_key
+
+    citizen_token = partial(mint_identity_token, load_private_key(identity_keys / "private.pem"),
+                            "citizen")
+    token = clerk_login(hub_url, callers.administrator)
+    sample = find_sample(root / "data", hub_url, token, citizen_token, callers.receiving_archive)
+    reader_url = f"http://127.0.0.1:{reader_port}"
+    if sample is None:
+        click.echo("\n(no generated person fits the walkthrough; try more --people)")
+        return
+    supervisor.start("kiosk-reader", _liancha(
+        "kiosk", "reader", "--device-id", KIOSK_DEVICE, "--key", str(callers.kiosk_key),
+        "--hub-url", hub_url, "--port", str(reader_port),
+        "--card-id-number", sample.person["id_number"], "--card-name", sample.person["name"]))
+    supervisor.wait_ready("kiosk-reader", reader_url)
+    print_addresses(hub_url, nodes, supervisor, reader_url, root / "logs" / "platform-sink.log",
+                    root / "logs")
+    print_clerk_steps(hub_url, token, callers, sample)
+    print_surface_steps(hub_url, callers, sample, citizen_token(**sample.person), reader_url)
+    print_audit_steps(root)
+    held = {r["record_id"].split("/")[0] for p in sample.answer["persons"] if p["is_subject"]
+            for r in p["records"]}
+    stopped = next(n for n in nodes if n.code in held and n.code != callers.receiving_archive)
+    click.echo(f"\n7. Stop one archive (kill {supervisor.pid('node-' + stopped.code)} stops "
+               f"{stopped.name}) and ask again: its status says so, and complete is false.")
+    click.echo("Ctrl-C stops everything.")

@@ -1,7 +1,9 @@
-"""What `liancha demo` prints once everything is up: addresses, a token, a query to paste.
+"""What `liancha demo` prints once everything is up: addresses, tokens, the commands of the
+README's walkthrough with this run's values filled in.
 
-The sample query is chosen by asking the running hub: the first generated person whose
-records it assembles from at least three archives.
+The sample person is chosen by asking the running hub: the first generated person whose
+records it assembles from at least three archives, and who, asking for themselves, sees a
+record held by an archive other than the kiosk's (the one they ask for across archives).
 """
 
 import csv
@@ -9,15 +11,26 @@ import json
 import shlex
 import sys
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 import requests
 
-from liancha.processes import Supervisor
+from liancha.demo_setup import DEMO_PASSWORD, DemoCallers
 
 SAMPLE_PURPOSE = "proof of marriage for a property transfer (demo)"
+CITIZEN_PURPOSE = "退休工龄认定（演示）"
 MIN_ARCHIVES = 3
+
+
+@dataclass(frozen=True)
+class Sample:
+    body: dict  # the clerk's query
+    answer: dict
+    person: dict  # {id_number, name}
+    holding: dict  # {code, name}: the other archive holding a record the person sees
+    record_id: str  # that record
 
 
 def _candidates(data: Path) -> list[dict]:
@@ -32,7 +45,7 @@ def _candidates(data: Path) -> list[dict]:
     return people[:40]
 
 
-def _liancha_for_people() -> str:
+def liancha_for_people() -> str:
     """How a person types the command: the installed script next to this Python."""
     script = Path(sys.executable).parent / "liancha"
     if script.exists():
@@ -40,73 +53,72 @@ def _liancha_for_people() -> str:
     return f"{shlex.quote(sys.executable)} -m liancha"
 
 
-def find_sample(data: Path, hub_url: str, token: str) -> tuple[dict, dict] | None:
+def clerk_login(hub_url: str, username: str) -> str:
+    answer = requests.post(f"{hub_url}/clerk/api/v1/login", timeout=30,
+                           json={"username": username, "password": DEMO_PASSWORD})
+    answer.raise_for_status()
+    return answer.json()["token"]
+
+
+def find_sample(data: Path, hub_url: str, token: str, citizen_token, kiosk_archive: str  # type: ignore[no-untyped-def]
+                ) -> Sample | None:
+    """`citizen_token(id_number, name)` mints the person's own app token."""
     for person in _candidates(data):
-        body = {"subject": {"id_number": person["id_number"], "name": person["name"]},
-                "purpose": SAMPLE_PURPOSE}
+        subject = {"id_number": person["id_number"], "name": person["name"]}
+        body = {"subject": subject, "purpose": SAMPLE_PURPOSE}
         answer = requests.post(f"{hub_url}/api/v1/queries", json=body, timeout=30,
                                headers={"Authorization": f"Bearer {token}"}).json()
-        subject = next((p for p in answer.get("persons", []) if p["is_subject"]), None)
-        if subject and len({r["record_id"].split("/")[0] for r in subject["records"]}) \
-                >= MIN_ARCHIVES:
-            return body, answer
+        found = next((p for p in answer.get("persons", []) if p["is_subject"]), None)
+        if not found or len({r["record_id"].split("/")[0] for r in found["records"]}) \
+                < MIN_ARCHIVES:
+            continue
+        own = requests.post(f"{hub_url}/mobile/api/v1/queries", timeout=30,
+                            json={"purpose": CITIZEN_PURPOSE}, headers={
+                                "Authorization": f"Bearer {citizen_token(**subject)}"}).json()
+        elsewhere = [r for r in own.get("records", []) if r["archive"]["code"] != kiosk_archive]
+        if elsewhere:
+            return Sample(body, answer, subject, elsewhere[0]["archive"],
+                          elsewhere[0]["record_id"])
     return None
 
 
-def _print_certificate_steps(hub_url: str, answer: dict, subject: dict) -> None:
+def print_addresses(hub_url: str, nodes: list, supervisor, reader_url: str, sink_log: Path,  # type: ignore[no-untyped-def]
+                    logs: Path) -> None:
+    click.echo(f"\nLiancha demo: the hub and one node per archive (logs in {logs})")
+    click.echo(f"  hub API{'':<22} {hub_url}/docs")
+    click.echo(f"  citizen app API{'':<14} {hub_url}/mobile/docs")
+    click.echo(f"  kiosk page{'':<19} {hub_url}/kiosk/?reader={reader_url}")
+    click.echo(f"  clerk workbench{'':<14} {hub_url}/workbench/   (API: {hub_url}/clerk/docs)")
+    click.echo(f"  national platform API{'':<8} {hub_url}/national/docs   "
+               f"(callbacks it receives: {sink_log})")
+    for node in nodes:
+        pid = supervisor.pid(f"node-{node.code}")
+        click.echo(f"  {node.code} {node.name:<12} pid {pid:<7} {node.url}/docs")
+
+
+def print_clerk_steps(hub_url: str, token: str, callers: DemoCallers, sample: Sample) -> None:
     auth = "-H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json'"
-    body = {"query_id": answer["query_id"], "purpose": SAMPLE_PURPOSE,
-            "record_ids": [r["record_id"] for r in subject["records"]]}
+    subject = next(p for p in sample.answer["persons"] if p["is_subject"])
+    held = sorted({r["record_id"].split("/")[0] for r in subject["records"]})
+    issue = {"query_id": sample.answer["query_id"], "purpose": SAMPLE_PURPOSE,
+             "record_ids": [r["record_id"] for r in subject["records"]]}
     click.echo(
-        f"\nIssue a certificate (档案查询证明) from that answer, in 泸州市档案馆's name:\n"
+        f"\nClerk accounts (password {DEMO_PASSWORD}): shouli-CODE receives requests (受理), "
+        f"xiezhu-CODE searches its archive (协办), {callers.administrator} administers "
+        f"{callers.receiving_archive}.\n"
+        f"\n1. A clerk's query. {callers.administrator}'s token (Swagger UI: Authorize):\n"
+        f"  export TOKEN={token}\n"
+        f"  curl -s {hub_url}/api/v1/queries {auth} "
+        f"-d {shlex.quote(json.dumps(sample.body, ensure_ascii=False))}\n"
+        f"It answers one person assembled from {len(subject['records'])} records of "
+        f"{len(held)} archives ({', '.join(held)}), `explanation` saying why each joined,"
+        f"\nand a status line for each of the {len(sample.answer['nodes'])} archives.\n"
+        f"Issue a certificate (档案查询证明) from that answer:\n"
         f"  curl -s {hub_url}/api/v1/certificates {auth} "
-        f"-d {shlex.quote(json.dumps(body, ensure_ascii=False))}\n"
+        f"-d {shlex.quote(json.dumps(issue, ensure_ascii=False))}\n"
         f"Its answer has `pdf_url` (curl -s -H \"Authorization: Bearer $TOKEN\" -o c.pdf URL)"
         f" and `verify_url`, what the QR code holds: open it to see 有效.\n"
         f"Revoke it, and the same scan says 已撤销:\n"
         f"  curl -s {hub_url}/api/v1/certificates/CERTIFICATE_NO/revoke {auth} "
         f"-d '{{\"reason\": \"演示撤销\"}}'"
     )
-
-
-def print_guide(root: Path, hub_url: str, nodes: list, identity_keys: Path,
-                supervisor: Supervisor) -> None:
-    from federation.identity import mint_identity_token
-    from schemas.signing import load_private_key
-
-    key = load_private_key(identity_keys / "private.pem")
-    clerk = nodes[0]
-    token = mint_identity_token(key, "clerk", archive=clerk.code)
-    click.echo(f"\nLiancha demo: the hub and one node per archive (logs in {root / 'logs'})")
-    click.echo(f"  hub{'':<26} {hub_url}/docs")
-    for node in nodes:
-        pid = supervisor.pid(f"node-{node.code}")
-        click.echo(f"  {node.code} {node.name:<12} pid {pid:<7} {node.url}/docs")
-
-    click.echo(f"\nA clerk of {clerk.name} (token valid 12 hours; Swagger UI: Authorize):\n"
-               f"  export TOKEN={token}")
-    sample = find_sample(root / "data", hub_url, token)
-    if sample is None:
-        click.echo("\n(no generated person spans three archives; try more --people)")
-    else:
-        body, answer = sample
-        subject = next(p for p in answer["persons"] if p["is_subject"])
-        held = sorted({r["record_id"].split("/")[0] for r in subject["records"]})
-        click.echo(
-            f"\nAsk every archive about {body['subject']['name']}:\n"
-            f"  curl -s {hub_url}/api/v1/queries -H \"Authorization: Bearer $TOKEN\" "
-            f"-H 'Content-Type: application/json' "
-            f"-d {shlex.quote(json.dumps(body, ensure_ascii=False))}\n"
-            f"It answers one person assembled from {len(subject['records'])} records of "
-            f"{len(held)} archives ({', '.join(held)}), `explanation` saying why each joined,"
-            f"\nand a status line for each of the {len(answer['nodes'])} archives."
-        )
-        _print_certificate_steps(hub_url, answer, subject)
-        stopped = next(n for n in nodes if n.code in held and n.code != clerk.code)
-        click.echo(
-            f"\nStop one archive (kill {supervisor.pid('node-' + stopped.code)} stops "
-            f"{stopped.name}) and ask again: its status says so, and complete is false."
-        )
-    identity = shlex.quote(str(identity_keys / "private.pem"))
-    click.echo(f"\nOther tokens: {_liancha_for_people()} token --key {identity} --role citizen "
-               f"--id-number N --name NAME\nCtrl-C stops everything.")

@@ -22,6 +22,10 @@ def create_sink_app(keys_url: str) -> Flask:
             keys.update({jwk["kid"]: key_from_jwk(jwk) for jwk in jwks["keys"]})
         return keys
 
+    @app.get("/")
+    def status() -> Response:
+        return Response("platform callback sink: POST /callbacks\n", mimetype="text/plain")
+
     @app.post("/callbacks")
     def callback() -> Response:
         body = request.get_data()

@@ -1,5 +1,7 @@
-"""The README's run command, as a person uses it: start, paste the printed query, stop a node,
-ask again, Ctrl-C."""
+"""The README's run command, as a person uses it: start the demo, follow what it prints
+(a clerk's query and certificate; a request from the app, one at the kiosk page and one
+from the national platform, each moved through its steps by the clerks of both archives;
+the audit check before and after an edit), stop a node, ask again, Ctrl-C."""
 
 import json
 import os
@@ -13,10 +15,14 @@ from pathlib import Path
 
 import pypdfium2
 import pytest
+import requests
 import zxingcpp
+
+from tests.demo_walk import Walkthrough
 
 pytestmark = pytest.mark.slow
 NODES = 10
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 def free_port_block(size: int) -> int:
@@ -36,16 +42,17 @@ def free_port_block(size: int) -> int:
     raise RuntimeError("no free block of ports")
 
 
-def shell(command: str, token: str) -> dict:
-    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=30,
-                          env={**os.environ, "TOKEN": token})
-    return json.loads(done.stdout)
+def shell(command: str, **env: str) -> str:
+    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, **env})
+    assert done.returncode == 0 or env.get("ALLOW_FAIL"), done.stderr
+    return done.stdout
 
 
-def check_certificate_walkthrough(printed: str, token: str, tmp_path: Path) -> None:
+def check_certificate_walkthrough(walk: Walkthrough, tmp_path: Path) -> None:
     """Issue from the sample query, open the PDF, scan its QR, revoke, scan again."""
-    issue_command = re.search(r"^\s+(curl -s \S+/api/v1/certificates .+)$", printed, re.M)
-    certificate = shell(issue_command.group(1), token)
+    token = walk.export("TOKEN")
+    certificate = json.loads(shell(walk.command("/api/v1/certificates "), TOKEN=token))
     pdf_path = tmp_path / "c.pdf"
     subprocess.run(["curl", "-s", "-H", f"Authorization: Bearer {token}", "-o",
                     str(pdf_path), certificate["pdf_url"]], check=True, timeout=30)
@@ -53,51 +60,93 @@ def check_certificate_walkthrough(printed: str, token: str, tmp_path: Path) -> N
     image = document[len(document) - 1].render(scale=200 / 72).to_pil()
     scanned = [barcode.text for barcode in zxingcpp.read_barcodes(image)]
     assert scanned == [certificate["verify_url"]]
-    page = subprocess.run(["curl", "-s", scanned[0]], capture_output=True, text=True,
-                          timeout=30).stdout
-    assert "有效" in page
-    revoke = re.search(r"^\s+(curl -s \S+/revoke .+)$", printed, re.M).group(1)
-    shell(revoke.replace("CERTIFICATE_NO", certificate["certificate_no"]), token)
-    page = subprocess.run(["curl", "-s", scanned[0]], capture_output=True, text=True,
-                          timeout=30).stdout
+    assert "有效" in requests.get(scanned[0], timeout=30).text
+    revoke = walk.command("/revoke ").replace("CERTIFICATE_NO", certificate["certificate_no"])
+    shell(revoke, TOKEN=token)
+    page = requests.get(scanned[0], timeout=30).text
     assert "已撤销" in page and "演示撤销" in page
 
 
+def kiosk_request(walk: Walkthrough) -> str:
+    """At the kiosk page in Chromium: read the card, choose the record held elsewhere,
+    申请跨馆调档, 结束服务. The request number the page shows."""
+    if not CHROMIUM.exists():
+        pytest.skip("no Chromium at /usr/bin/chromium for the kiosk page")
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                             args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1024})
+            page.set_default_timeout(30_000)
+            page.goto(walk.kiosk_url)
+            page.get_by_role("button", name="读取身份证").click()
+            expect(page.get_by_role("heading", name="我的档案")).to_be_visible()
+            page.get_by_role("radio", name="其他").check()  # the purpose
+            page.locator("#record-list li").filter(has_text=walk.holding_name).first.click()
+            page.get_by_role("button", name="申请跨馆调档").click()
+            expect(page.get_by_role("heading", name="跨馆调档申请已提交")).to_be_visible()
+            number = page.locator("#request-no").inner_text()
+            page.get_by_role("button", name="结束服务").click()
+            expect(page.get_by_role("heading", name="请将身份证放在读卡区")).to_be_visible()
+            return number
+        finally:
+            browser.close()
+
+
 def test_the_demo_federation_as_the_readme_tells_it(tmp_path: Path):
-    base = free_port_block(NODES + 1)
+    base = free_port_block(NODES + 3)
     demo = subprocess.Popen(
         [sys.executable, "-m", "liancha", "demo", "--dir", str(tmp_path / "demo"),
-         "--people", "600", "--hub-port", str(base), "--base-port", str(base + 1)],
+         "--people", "600", "--hub-port", str(base), "--base-port", str(base + 1),
+         "--reader-port", str(base + NODES + 1), "--sink-port", str(base + NODES + 2)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     output = []
     try:
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
             line = demo.stdout.readline()
             assert line, "".join(output)
             output.append(line)
             if line.startswith("Ctrl-C stops everything"):
                 break
-        printed = "".join(output)
-        token = re.search(r"export TOKEN=(\S+)", printed).group(1)
-        query = re.search(r"^\s+(curl -s .+/api/v1/queries .+)$", printed, re.M).group(1)
-        archives = re.search(r"records of (\d+) archives", printed)
-        assert archives and int(archives.group(1)) >= 3, printed
-
-        answer = shell(query, token)
+        walk = Walkthrough("".join(output), tmp_path / "demo")
+        token = walk.export("TOKEN")
+        query = walk.command("/api/v1/queries ")
+        answer = json.loads(shell(query, TOKEN=token))
         assert answer["complete"] is True and len(answer["nodes"]) == NODES
         person = next(p for p in answer["persons"] if p["is_subject"])
         assert len({r["record_id"].split("/")[0] for r in person["records"]}) >= 3
-        assert person["explanation"]
+        check_certificate_walkthrough(walk, tmp_path)
 
-        check_certificate_walkthrough(printed, token, tmp_path)
+        # 2–5: one request from each way in, each moved through its steps by the clerks
+        app_request = walk.citizen_request(shell)
+        kiosk = kiosk_request(walk)
+        national, replay = walk.national_request(shell)
+        assert replay["request_no"] == national["request_no"]  # resubmitted: the original
+        for number in (app_request["request_no"], kiosk, national["request_no"]):
+            walk.clerks_complete(number)
+        progress = walk.citizen_progress(app_request["request_no"])
+        assert progress["state"] == "completed" and progress["certificate_nos"]
+        assert not re.search(r"shouli-|xiezhu-", json.dumps(progress, ensure_ascii=False))
+        walk.check_callbacks(national["request_no"])
 
-        pid, stopped = re.search(r"kill (\d+) stops (\S+)\)", printed).groups()
+        # 6: the audit chain holds, then an edited row is named
+        verify = walk.command("audit verify")
+        assert "intact" in shell(verify)
+        shell(walk.command("import sqlite3"))
+        broken = subprocess.run(["bash", "-c", verify], capture_output=True, text=True,
+                                timeout=60)
+        assert broken.returncode == 1 and "entry 3" in broken.stderr + broken.stdout
+
+        # 7: a node down
+        pid, stopped = re.search(r"kill (\d+) stops (\S+)\)", walk.printed).groups()
         os.kill(int(pid), signal.SIGTERM)
         time.sleep(1)
         started = time.monotonic()
-        again = shell(query, token)
+        again = json.loads(shell(query, TOKEN=token))
         assert time.monotonic() - started < 6  # the hub's overall deadline, and some
         assert again["complete"] is False
         down = [n for n in again["nodes"] if n["status"] != "ok"]
@@ -107,6 +156,6 @@ def test_the_demo_federation_as_the_readme_tells_it(tmp_path: Path):
         demo.send_signal(signal.SIGINT)
         rest, _ = demo.communicate(timeout=30)
     assert "nothing is left running" in rest
-    for port in range(base, base + NODES + 1):
+    for port in range(base, base + NODES + 3):
         with socket.socket() as probe:
             assert probe.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still answers"

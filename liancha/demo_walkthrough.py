@@ -1,0 +1,87 @@
+"""The second half of what `liancha demo` prints: one cross-archive request each from the
+app, the kiosk and the national platform, the clerks' steps, and the audit check."""
+
+import json
+import shlex
+import sys
+from pathlib import Path
+
+import click
+
+from liancha.demo_guide import CITIZEN_PURPOSE, Sample, liancha_for_people
+from liancha.demo_setup import DEMO_PASSWORD, PLATFORM_CLIENT, DemoCallers
+
+JSON = "-H 'Content-Type: application/json'"
+
+
+def _json(body: dict) -> str:
+    return shlex.quote(json.dumps(body, ensure_ascii=False))
+
+
+def print_surface_steps(hub_url: str, callers: DemoCallers, sample: Sample, citizen: str,
+                        reader_url: str) -> None:
+    receiving, holding = callers.receiving_archive, sample.holding["code"]
+    apply = {"receiving_archive": receiving, "holding_archives": [holding],
+             "purpose": CITIZEN_PURPOSE}
+    national = {"subject": sample.person, "purpose": "继承公证（演示）",
+                "applicant": {"name": "王律师", "relation": "lawyer"},
+                "documents": [{"kind": "id_card", "number": sample.person["id_number"]},
+                              {"kind": "letter_of_authorization", "note": "演示委托书"}],
+                "receiving_archive": receiving, "holding_archives": [holding]}
+    python = shlex.quote(sys.executable)
+    token_of = f"{python} -c \"import json,sys; print(json.load(sys.stdin)['access_token'])\""
+    click.echo(
+        f"\n2. As {sample.person['name']} in the app (a token from the app's identity "
+        f"provider):\n"
+        f"  export CITIZEN={citizen}\n"
+        f"  curl -s {hub_url}/mobile/api/v1/queries -H \"Authorization: Bearer $CITIZEN\" "
+        f"{JSON} -d {_json({'purpose': CITIZEN_PURPOSE})}\n"
+        f"Only records in which they are a party come back. Ask {sample.holding['name']} "
+        f"({holding}) through {receiving}:\n"
+        f"  curl -s {hub_url}/mobile/api/v1/requests -H \"Authorization: Bearer $CITIZEN\" "
+        f"{JSON} -d {_json(apply)}\n"
+        f"and follow it: curl -s {hub_url}/mobile/api/v1/requests/REQUEST_NO "
+        f"-H \"Authorization: Bearer $CITIZEN\"\n"
+        f"\n3. At the kiosk: open {hub_url}/kiosk/?reader={reader_url} , press 读取身份证 "
+        f"(the simulated reader holds {sample.person['name']}'s card), choose the record of "
+        f"{sample.holding['name']}, then 申请跨馆调档; 结束服务 ends the session.\n"
+        f"\n4. As the national platform (client {PLATFORM_CLIENT}, an RFC 7523 assertion "
+        f"for a token):\n"
+        f"  export PLATFORM=$(curl -s {hub_url}/national/api/v1/token "
+        f"-d grant_type=client_credentials "
+        f"-d client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer "
+        f"-d client_assertion=$({liancha_for_people()} platform assertion --client-id "
+        f"{PLATFORM_CLIENT} --key {shlex.quote(str(callers.platform_key))} --audience "
+        f"{hub_url}/national/api/v1/token) | {token_of})\n"
+        f"  curl -s {hub_url}/national/api/v1/requests -H \"Authorization: Bearer $PLATFORM\" "
+        f"-H 'Idempotency-Key: demo-1' {JSON} -d {_json(national)}\n"
+        f"Send it again: the same request comes back and nothing new is filed. Each change "
+        f"of state is pushed, signed, to the platform (see its log).\n"
+        f"\n5. The clerks move each request: in the workbench ({hub_url}/workbench/) log in as "
+        f"{callers.receiving_clerk(receiving)} and 受理; as {callers.holding_clerk(holding)}, "
+        f"检索本馆, tick the records found and 查到（出具证明）; as "
+        f"{callers.receiving_clerk(receiving)} again, 办结. Or by API:\n"
+        f"  export CLERK=$(curl -s {hub_url}/clerk/api/v1/login {JSON} -d "
+        f"'{{\"username\": \"{callers.receiving_clerk(receiving)}\", \"password\": "
+        f"\"{DEMO_PASSWORD}\"}}' | {python} -c \"import json,sys; "
+        f"print(json.load(sys.stdin)['token'])\")\n"
+        f"  curl -s -X POST {hub_url}/clerk/api/v1/requests/REQUEST_NO/accept "
+        f"-H \"Authorization: Bearer $CLERK\" {JSON} -d '{{}}'\n"
+        f"(then .../search and .../assist as {callers.holding_clerk(holding)}, .../complete "
+        f"as {callers.receiving_clerk(receiving)}: {hub_url}/clerk/docs). Each sees only "
+        f"what its role allows: {callers.holding_clerk(holding)} cannot accept, the app "
+        f"shows the citizen no clerk's name.")
+
+
+def print_audit_steps(root: Path) -> None:
+    database = root / "hub.sqlite"
+    edit = (f"import sqlite3; c = sqlite3.connect({str(database)!r}); "
+            "c.execute(\\\"UPDATE audit_events SET purpose = '随便看看' WHERE id = 3\\\"); "
+            "c.commit()")
+    click.echo(
+        f"\n6. The audit record (every query, record shown, certificate, login and step, "
+        f"chained by hash):\n"
+        f"  {liancha_for_people()} audit verify --database-url sqlite:///{database}\n"
+        f"says it is intact. Edit one row behind the hub's back:\n"
+        f"  {shlex.quote(sys.executable)} -c \"{edit}\"\n"
+        f"and the same check names entry 3 as altered.")

@@ -1,0 +1,86 @@
+"""Reading what `liancha demo` printed and doing what it says, for tests/test_demo.py."""
+
+import json
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import requests
+
+PASSWORD = "liancha-demo"
+
+
+class Walkthrough:
+    def __init__(self, printed: str, root: Path) -> None:
+        self.printed, self.root = printed, root
+        self.hub_url = re.search(r"hub API\s+(\S+)/docs", printed).group(1)
+        self.kiosk_url = re.search(r"kiosk page\s+(\S+)", printed).group(1)
+        asked = re.search(r"Ask (\S+) \((\d{6})\) through (\d{6})", printed)
+        self.holding_name, self.holding, self.receiving = asked.groups()
+
+    def export(self, name: str) -> str:
+        return re.search(rf"export {name}=(\S+)", self.printed).group(1)
+
+    def command(self, fragment: str) -> str:
+        """The first indented command line that contains `fragment`."""
+        return next(line.strip() for line in self.printed.splitlines()
+                    if line.startswith("  ") and fragment in line)
+
+    def citizen_request(self, shell: Callable[..., str]) -> dict:
+        citizen = self.export("CITIZEN")
+        mine = json.loads(shell(self.command("/mobile/api/v1/queries "), CITIZEN=citizen))
+        assert mine["records"], mine  # their own records, and only theirs
+        return json.loads(shell(self.command("/mobile/api/v1/requests "), CITIZEN=citizen))
+
+    def citizen_progress(self, number: str) -> dict:
+        return requests.get(f"{self.hub_url}/mobile/api/v1/requests/{number}", timeout=30,
+                            headers={"Authorization": f"Bearer {self.export('CITIZEN')}"}
+                            ).json()
+
+    def national_request(self, shell: Callable[..., str]) -> tuple[dict, dict]:
+        """Submitted twice under the same Idempotency-Key: (first answer, second answer)."""
+        token = shell(f"{self.command('export PLATFORM=')}; echo \"$PLATFORM\"").strip()
+        submit = self.command("/national/api/v1/requests ")
+        return (json.loads(shell(submit, PLATFORM=token)),
+                json.loads(shell(submit, PLATFORM=token)))
+
+    def clerks_complete(self, number: str) -> None:
+        """受理 by the receiving archive, 协办 by the holding one, 办结 by the receiving."""
+        receiving = self._login(f"shouli-{self.receiving}")
+        holding = self._login(f"xiezhu-{self.holding}")
+        assert self._post(holding, number, "accept").status_code == 403  # not its step
+        assert self._post(receiving, number, "accept").status_code == 200
+        found = self._post(holding, number, "search").json()
+        ids = [r["record_id"] for p in found["persons"] if p["is_subject"]
+               for r in p["records"] if r["record_id"].startswith(self.holding + "/")]
+        assert ids, found
+        assisted = self._post(holding, number, "assist", {
+            "outcome": "found", "query_id": found["query_id"], "record_ids": ids})
+        assert assisted.status_code == 200, assisted.text
+        done = self._post(receiving, number, "complete")
+        assert done.status_code == 200 and done.json()["state"] == "completed", done.text
+
+    def check_callbacks(self, number: str) -> None:
+        log = self.root / "logs" / "platform-sink.log"
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            lines = [line for line in log.read_text("utf-8").splitlines() if number in line]
+            if any("complete -> completed" in line for line in lines):
+                break
+            time.sleep(0.5)
+        actions = [re.search(r": \S+ (\w+) ->", line).group(1) for line in lines]
+        assert actions == ["apply", "accept", "assist", "complete"], lines
+        assert all("signature ok" in line for line in lines)
+
+    def _login(self, username: str) -> str:
+        answer = requests.post(f"{self.hub_url}/clerk/api/v1/login", timeout=30,
+                               json={"username": username, "password": PASSWORD})
+        assert answer.status_code == 200, answer.text
+        return answer.json()["token"]
+
+    def _post(self, token: str, number: str, step: str, body: dict | None = None
+              ) -> requests.Response:
+        return requests.post(f"{self.hub_url}/clerk/api/v1/requests/{number}/{step}",
+                             json=body or {}, timeout=60,
+                             headers={"Authorization": f"Bearer {token}"})
