@@ -1,4 +1,4 @@
-# One image for every Liancha process (nodes now; the hub and workers from later issues).
+# One image for every Liancha process: the nodes, the hub (workers from a later issue).
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
@@ -11,6 +11,10 @@ COPY federation federation
 COPY certificates certificates
 COPY kiosk_api kiosk_api
 COPY mobile_api mobile_api
+COPY workbench workbench
+COPY national_api national_api
+COPY accounts accounts
+COPY casework casework
 COPY generator generator
 COPY conformance conformance
 RUN pip install --no-cache-dir . && useradd --system --home /var/lib/liancha liancha \
