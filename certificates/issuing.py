@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from casework.models import CaseRequest
 from certificates.models import Certificate, CertificateCounter
 from certificates.pdf import (
     ArchiveAnswer,
@@ -161,7 +162,7 @@ def issue_from_query(session: Session, settings: HubSettings, keyring: Keyring,
 def get_certificate(session: Session, identity: Identity, number: str) -> Certificate:
     require(identity, "certificate.read")
     certificate = session.get(Certificate, number)
-    if certificate is None or not _may_see(identity, certificate):
+    if certificate is None or not _may_see(session, identity, certificate):
         raise CertificateNotFound(f"There is no certificate {number} that you may read.")
     return certificate
 
@@ -257,11 +258,16 @@ def _holder_subject(raw: str | None) -> str | None:
     return f"citizen:{parsed.normalized}" if parsed and parsed.valid else None
 
 
-def _may_see(identity: Identity, certificate: Certificate) -> bool:
-    """Its holder, whoever asked for it, and the issuing archive's clerks; a platform
-    client reads the certificates of its requests through `national_api`."""
+def _may_see(session: Session, identity: Identity, certificate: Certificate) -> bool:
+    """Its holder, whoever asked for it, the issuing archive's clerks, and the platform
+    client whose request it completes."""
     if identity.role in ("citizen", "kiosk"):
         return certificate.holder_subject == f"citizen:{identity.id_number}"
+    if identity.role == "national":
+        listed = session.scalars(select(CaseRequest.certificate_nos).where(
+            CaseRequest.client_id == identity.client,
+            CaseRequest.certificate_nos.contains(f'"{certificate.certificate_no}"')))
+        return any(certificate.certificate_no in json.loads(nos) for nos in listed)
     return certificate.actor == identity.subject or (
         identity.role == "clerk" and identity.archive == certificate.archive_code)
 
