@@ -24,7 +24,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         assert database.engine is not None
         upgrade_schema(database.engine)
 
-        from nodes.resources import v1
+    from nodes.resources import v1
     from runtime import health
     from runtime.errors import DomainError
     from runtime.problems import register_problem_handlers
