@@ -25,20 +25,15 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         upgrade_schema(database.engine)
 
     from certificates.tokens import open_keyring
-    from federation.fanout import FanOut
+    from federation.background import init_background
+    from federation.fanout.setup import build_fanout
     from federation.resources import certificates, queries, verify
     from runtime import health
     from runtime.errors import DomainError
+    from runtime.observability import init_observability
     from runtime.problems import register_problem_handlers
 
-    app.extensions["liancha.fanout"] = FanOut(
-        settings.nodes, settings.signing_key,
-        default_deadline_s=settings.node_deadline_s,
-        overall_deadline_s=settings.overall_deadline_s,
-        hedge_budget=settings.hedge_budget,
-        breaker_fail_max=settings.breaker_fail_max,
-        breaker_reset_s=settings.breaker_reset_s,
-    )
+    app.extensions["liancha.fanout"] = build_fanout(settings)
     app.extensions["liancha.certificate_keys"] = open_keyring(settings.certificate_keys)
     api = ProblemApi(app)
     api.spec.components.security_scheme(
@@ -60,4 +55,6 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
 
     for surface in (mobile_api, kiosk_api, workbench, national_api):
         surface.register(app)
+    init_background(app)  # Celery with Redis, or in the hub's own process
+    init_observability(app, "hub", settings.log_format)  # /metrics, request ids, logs
     return app

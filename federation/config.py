@@ -33,6 +33,11 @@ DEFAULTS: dict[str, object] = {
     "CALLBACK_POLL_S": 2.0,  # in-process callback delivery; 0 leaves it to a worker
     "CALLBACK_RETRY_BASE_S": 2.0,  # back-off: base * 2**attempts, capped
     "CALLBACK_RETRY_MAX_S": 600.0,
+    # production (issue 6): Redis for Celery's broker, shared breaker state and the answer
+    # cache; without it background work runs in the hub's process and nothing is shared
+    "REDIS_URL": None,
+    "ANSWER_CACHE_S": 30.0,  # how long a node's answer is reused (0: never)
+    "LOG_FORMAT": "text",  # text | json
 }
 
 
@@ -55,6 +60,9 @@ class HubSettings:
     callback_poll_s: float
     callback_retry_base_s: float
     callback_retry_max_s: float
+    redis_url: str | None
+    answer_cache_s: float
+    log_format: str
 
 
 def read_config(config: Config, overrides: Mapping[str, object] | None) -> None:
@@ -89,7 +97,16 @@ def hub_settings(config: Mapping[str, object]) -> HubSettings:
         callback_poll_s=float(config["CALLBACK_POLL_S"]),  # type: ignore[arg-type]
         callback_retry_base_s=float(config["CALLBACK_RETRY_BASE_S"]),  # type: ignore[arg-type]
         callback_retry_max_s=float(config["CALLBACK_RETRY_MAX_S"]),  # type: ignore[arg-type]
+        redis_url=str(config["REDIS_URL"]) if config.get("REDIS_URL") else None,
+        answer_cache_s=float(config["ANSWER_CACHE_S"]),  # type: ignore[arg-type]
+        log_format=_log_format(config.get("LOG_FORMAT")),
     )
+
+
+def _log_format(value: object) -> str:
+    if value not in ("text", "json"):
+        raise ConfigurationError(f"LOG_FORMAT: {value!r} is not text or json")
+    return str(value)
 
 
 def _calendar(value: object) -> WorkingCalendar:

@@ -27,6 +27,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from nodes.resources import v1
     from runtime import health
     from runtime.errors import DomainError
+    from runtime.observability import init_observability
     from runtime.problems import register_problem_handlers
 
     api = ProblemApi(app)
@@ -37,4 +38,5 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(health.blp)
     register_swagger_assets(app)
     register_problem_handlers(app, DomainError, "liancha-node")
+    init_observability(app, "node", settings.log_format)  # /metrics, request ids, logs
     return app

@@ -22,6 +22,7 @@ DEFAULTS: dict[str, object] = {
     "MAX_RESULTS": 100,
     "MAX_TOKEN_LIFETIME_S": 300,
     "CLOCK_LEEWAY_S": 30,
+    "LOG_FORMAT": "text",  # text | json
 }
 
 
@@ -36,6 +37,7 @@ class NodeSettings:
     max_results: int
     max_token_lifetime_s: int
     clock_leeway_s: int
+    log_format: str
 
 
 def read_config(config: Config, overrides: Mapping[str, object] | None) -> None:
@@ -56,4 +58,5 @@ def node_settings(config: Mapping[str, object]) -> NodeSettings:
         max_results=int(config["MAX_RESULTS"]),  # type: ignore[arg-type]
         max_token_lifetime_s=int(config["MAX_TOKEN_LIFETIME_S"]),  # type: ignore[arg-type]
         clock_leeway_s=int(config["CLOCK_LEEWAY_S"]),  # type: ignore[arg-type]
+        log_format=str(config["LOG_FORMAT"]),
     )
