@@ -37,7 +37,7 @@ class NodeSettings:
     max_results: int
     max_token_lifetime_s: int
     clock_leeway_s: int
-    log_format: str
+    log_format: str = "text"
 
 
 def read_config(config: Config, overrides: Mapping[str, object] | None) -> None:

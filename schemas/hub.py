@@ -28,6 +28,10 @@ class NodeStatusSchema(Schema):
     count = fields.Integer(required=True)
     error = fields.String(allow_none=True)
     hedged = fields.Boolean()
+    cached = fields.Boolean(metadata={"description": "answered from the hub's short cache of "
+                                                     "this node's signed answers"})
+    original_latency_ms = fields.Float(allow_none=True, metadata={
+        "description": "when cached: the node's latency when it answered"})
 
 
 class PersonRecordSchema(Schema):

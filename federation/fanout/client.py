@@ -3,7 +3,8 @@
 `NodeClient.call` never raises for the node's fault: it returns an `Attempt` whose status
 is `ok` (HTTP 200, a SearchAnswer for this archive and this request, signature verified),
 `timeout` (the deadline passed first) or `error` with a plain English reason. Each call
-carries its own freshly minted hub token, so a hedge is a new call with a new `jti`.
+carries its own freshly minted hub token, so a hedge is a new call with a new `jti`, and
+an `X-Request-Id` that the node's log lines carry.
 """
 
 import time
@@ -19,6 +20,7 @@ from urllib3.exceptions import ReadTimeoutError
 
 from federation.fanout.outcomes import ERROR, OK, TIMEOUT, Evidence
 from federation.registry import NodeEntry
+from runtime import request_ids
 from schemas.search import SearchAnswerSchema
 from schemas.signing import SIGNATURE_HEADER, SignatureInvalid, mint_hub_token, verify_body
 
@@ -79,6 +81,9 @@ class NodeClient:
                 self._key, self.node.code, purpose, lifetime_s=TOKEN_LIFETIME_S),
             "Content-Type": "application/json",
             "Accept": "application/json",
+            # the hub request's id when the fan-out runs in its context, else the query's:
+            # the node logs under it (docs/operations.md)
+            request_ids.HEADER: request_ids.current() or request_id,
         }
         try:
             with self._session.post(self._url, data=body, headers=headers, stream=True,

@@ -9,6 +9,7 @@ deadline (see `client.py`).
 """
 
 import concurrent.futures as cf
+import contextvars
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from federation.fanout.breakers import NodeBreaker
+from federation.fanout.cache import AnswerCache
 from federation.fanout.client import Attempt, NodeClient
 from federation.fanout.hedging import HedgePolicy
 from federation.fanout.outcomes import (
@@ -26,6 +28,7 @@ from federation.fanout.outcomes import (
     UNAVAILABLE,
     NodeOutcome,
 )
+from federation.fanout.shared import SharedRedis
 from federation.registry import NodeEntry
 
 
@@ -55,14 +58,20 @@ class FanOut:
         breaker_fail_max: int = 5,
         breaker_reset_s: float = 30.0,
         max_workers: int | None = None,
+        shared: SharedRedis | None = None,
+        cache: AnswerCache | None = None,
     ) -> None:
+        """`shared`: the Redis that holds the breakers of all hub workers (None: each
+        process keeps its own); `cache`: reuse of nodes' recent answers (None: none)."""
         self.nodes = list(nodes)
         self.default_deadline_s = default_deadline_s
         self.overall_deadline_s = overall_deadline_s
         self._by_code = {node.code: node for node in self.nodes}
         self._clients = {node.code: NodeClient(node, signing_key) for node in self.nodes}
-        self._breakers = {node.code: NodeBreaker(node.code, breaker_fail_max, breaker_reset_s)
-                          for node in self.nodes}
+        self._breakers = {
+            node.code: NodeBreaker(node.code, breaker_fail_max, breaker_reset_s, shared)
+            for node in self.nodes}
+        self.shared, self.cache = shared, cache
         self.hedging = {node.code: HedgePolicy(hedge_budget) for node in self.nodes}
         self._executor = cf.ThreadPoolExecutor(
             max_workers=max_workers or max(2, 2 * len(self.nodes)),
@@ -73,12 +82,18 @@ class FanOut:
         self._executor.shutdown(wait=False, cancel_futures=True)
         for client in self._clients.values():
             client.close()
+        if self.shared is not None:
+            self.shared.close()
 
     def breaker_state(self, code: str) -> str:
         return self._breakers[code].state
 
-    def search(self, request: dict, archives: list[str] | None = None) -> list[NodeOutcome]:
-        """One outcome per node in scope, in registry order; never raises for a node's fault."""
+    def search(self, request: dict, archives: list[str] | None = None,
+               cache_scope: str | None = None) -> list[NodeOutcome]:
+        """One outcome per node in scope, in registry order; never raises for a node's fault.
+
+        `cache_scope` names who asks (e.g. a clerk's archive): recent answers to the same
+        request in the same scope are reused (see cache.py); None never uses the cache."""
         started = time.monotonic()
         overall_end = started + self.overall_deadline_s
         scope = self._scope(archives)
@@ -86,11 +101,17 @@ class FanOut:
         outcomes: dict[str, NodeOutcome] = {}
         flights: dict[str, _Flight] = {}
         record_types = request.get("record_types")
+        asked = [node for node in scope if node.holds_any(record_types)]
         for node in scope:
             if not node.holds_any(record_types):
                 outcomes[node.code] = _outcome(
                     node, SKIPPED, None,
                     f"holds none of the asked record types ({', '.join(record_types)})")
+        if self.cache is not None and cache_scope is not None:
+            # a cached answer is used even if the node's circuit opened since
+            outcomes.update(self.cache.fetch(asked, request, cache_scope))
+        for node in asked:
+            if node.code in outcomes:
                 continue
             refused = self._breakers[node.code].admit()
             if refused:
@@ -100,7 +121,11 @@ class FanOut:
         # the nodes that usually take longest are called first: they set the pace
         for code in sorted(flights, key=lambda code: -self.hedging[code].typical_s()):
             flights[code] = self._launch(self._by_code[code], body, request, overall_end)
+        called = list(flights)
         self._await(flights, outcomes, body, request)
+        if self.cache is not None and cache_scope is not None:
+            self.cache.store([(self._by_code[code], outcomes[code]) for code in called],
+                             request, cache_scope)
         return [outcomes[node.code] for node in scope]
 
     def _launch(self, node: NodeEntry, body: bytes, request: dict,
@@ -124,8 +149,10 @@ class FanOut:
         return [node for node in self.nodes if node.code in wanted]
 
     def _submit(self, node: NodeEntry, body: bytes, request: dict, deadline: float) -> cf.Future:
-        return self._executor.submit(self._attempt, node, body, str(request["request_id"]),
-                                     str(request["purpose"]), deadline)
+        # the worker thread runs in a copy of the caller's context: its request id goes on
+        return self._executor.submit(contextvars.copy_context().run, self._attempt, node, body,
+                                     str(request["request_id"]), str(request["purpose"]),
+                                     deadline)
 
     def _attempt(self, node: NodeEntry, body: bytes, request_id: str, purpose: str,
                  deadline: float) -> Attempt:

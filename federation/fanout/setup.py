@@ -1,10 +1,22 @@
-"""The hub's `FanOut` as its settings describe it."""
+"""The hub's `FanOut` as its settings describe it.
+
+With `redis_url`, the nodes' circuit breakers live in that Redis, shared by every hub
+worker, and nodes' answers are reused for `answer_cache_s` seconds (0: never); without
+it each process keeps its own breakers and nothing is cached. Either way a failing Redis
+never fails a query (see `shared.py`).
+"""
 
 from federation.config import HubSettings
+from federation.fanout.cache import AnswerCache, cache_secret
 from federation.fanout.engine import FanOut
+from federation.fanout.shared import SharedRedis
 
 
 def build_fanout(settings: HubSettings) -> FanOut:
+    shared = SharedRedis(settings.redis_url) if settings.redis_url else None
+    cache = None
+    if shared is not None and settings.answer_cache_s > 0:
+        cache = AnswerCache(shared, cache_secret(settings.signing_key), settings.answer_cache_s)
     return FanOut(
         settings.nodes, settings.signing_key,
         default_deadline_s=settings.node_deadline_s,
@@ -12,4 +24,6 @@ def build_fanout(settings: HubSettings) -> FanOut:
         hedge_budget=settings.hedge_budget,
         breaker_fail_max=settings.breaker_fail_max,
         breaker_reset_s=settings.breaker_reset_s,
+        shared=shared,
+        cache=cache,
     )

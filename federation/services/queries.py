@@ -21,6 +21,7 @@ from federation.identity import Identity
 from federation.merge import citizen_view, group_persons
 from federation.models import NodeAnswer, Query
 from federation.permissions import require
+from runtime.metrics import count_fanout
 
 
 def run_query(session: Session, settings: HubSettings, fanout: FanOut, identity: Identity,
@@ -36,7 +37,8 @@ def run_query(session: Session, settings: HubSettings, fanout: FanOut, identity:
         **{key: body[key] for key in ("record_types", "event_date_from", "event_date_to")
            if body.get(key)},
     }
-    outcomes = fanout.search(request, archives)
+    outcomes = fanout.search(request, archives, cache_scope=_cache_scope(identity))
+    count_fanout(outcomes)  # per-archive outcomes and latencies for /metrics
     records = sorted((r for o in outcomes if o.status == "ok" for r in o.records),
                      key=lambda r: (-r["match"]["score"], r["record_id"]))
     persons = group_persons(records, subject)
@@ -98,10 +100,22 @@ def _may_read(identity: Identity, query: Query) -> bool:
     return query.actor == identity.subject  # a kiosk session's subject is the person
 
 
+def _cache_scope(identity: Identity) -> str:
+    """Whose cached answers a query may reuse: its own archive's clerks', or the person's
+    own; never another caller's (docs/hub.md, "Shared state in Redis")."""
+    if identity.role == "clerk":
+        return f"clerk:{identity.archive}"
+    return identity.subject
+
+
 def _status(outcome: NodeOutcome) -> dict:
-    return {"archive": outcome.archive, "status": outcome.status,
-            "latency_ms": None if outcome.latency_ms is None else round(outcome.latency_ms, 1),
-            "count": outcome.count, "error": outcome.error, "hedged": outcome.hedged}
+    status = {"archive": outcome.archive, "status": outcome.status,
+              "latency_ms": None if outcome.latency_ms is None else round(outcome.latency_ms, 1),
+              "count": outcome.count, "error": outcome.error, "hedged": outcome.hedged}
+    if getattr(outcome, "cached", False):
+        status["cached"] = True
+        status["original_latency_ms"] = getattr(outcome, "original_latency_ms", None)
+    return status
 
 
 def _record(session: Session, identity: Identity, purpose: str, subject: dict, answer: dict,
