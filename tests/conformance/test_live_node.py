@@ -35,7 +35,8 @@ def test_cli_prints_a_line_per_check_and_a_summary(live_node: Served) -> None:
         [live_node.url, "--hub-key", str(live_node.hub_key), "--timeout", "5",
          "--subject-name", "张伟"],
     )
-    lines = result.output.strip().splitlines()
+    # stdout only: the node runs in this process, and its access log goes to stderr
+    lines = result.stdout.strip().splitlines()
     assert lines[-1] == f"{len(CHECKS)} passed, 0 failed", result.output
     assert result.exit_code == 0, result.output
     assert len(lines) == len(CHECKS) + 1
@@ -49,4 +50,4 @@ def test_cli_fails_on_a_wrong_archive_code(live_node: Served) -> None:
     )
     assert result.exit_code == 1
     assert "FAIL search.answer:" in result.output
-    assert re.fullmatch(r"\d+ passed, \d+ failed", result.output.strip().splitlines()[-1])
+    assert re.fullmatch(r"\d+ passed, \d+ failed", result.stdout.strip().splitlines()[-1])
