@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole test suite twice: on the embedded SQLite default, then on PostgreSQL.
+# Runs the whole test suite twice: on the embedded SQLite default, then on PostgreSQL; then
+# the fault suite (tests/faults) against PostgreSQL and Redis.
 # PostgreSQL is the one on 127.0.0.1:5432 (started here if it is down); a throwaway
 # database is created for the run and dropped afterwards.
 set -euo pipefail
@@ -40,6 +41,11 @@ if ensure_postgres; then
   trap 'psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" postgres >/dev/null 2>&1 || true' EXIT
   echo "== tests on PostgreSQL =="
   LIANCHA_TEST_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:5432/$db" "$BIN/pytest" -n 2 -q "$@"
+  # The fault suite (tests/faults): processes killed, servers stopped and restarted, a
+  # storm of queries; one test at a time so that its deadlines mean something.
+  echo "== fault suite on PostgreSQL and Redis =="
+  LIANCHA_TEST_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:5432/$db" \
+    "$BIN/pytest" -m faults -q -p no:cacheprovider "$@"
 else
   if [ "${CI:-}" = "true" ]; then echo "PostgreSQL is not available: CI requires it" >&2; exit 1; fi
   echo "PostgreSQL is not available here: only the SQLite run was done" >&2
