@@ -1,10 +1,10 @@
 """The cross-archive request through the services: 申请 → 受理 → 协办 → 办结, or refusal."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
-from casework.calendar import WorkingCalendar
+from casework.calendar import WorkingCalendar, local_date
 from casework.services import apply_request, get_request, list_requests, overdue_requests
 from casework.transitions import (
     WrongState,
@@ -95,8 +95,8 @@ def test_overdue_counts_working_days_with_the_holiday_calendar(hub):
     calendar = WorkingCalendar()
     applied = apply_request(session, settings, calendar, LUZHOU, COUNTER)
     due = date.fromisoformat(applied["accept_due"])
-    assert calendar.working_days_between(date.fromisoformat(applied["applied_at"][:10]),
-                                         due) == 2
+    applied_on = local_date(datetime.fromisoformat(applied["applied_at"]))  # China's date
+    assert calendar.working_days_between(applied_on, due) == 2
     assert overdue_requests(session, settings, LUZHOU, today=due) == []
     late = overdue_requests(session, settings, LUZHOU,
                             today=calendar.add_working_days(due, 1))

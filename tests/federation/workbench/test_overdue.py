@@ -1,10 +1,10 @@
 """The overdue list: late acceptances and late searches, counted in working days of the
 hub's holiday calendar (`HOLIDAY_CALENDAR`), on a given day."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from casework.calendar import WorkingCalendar
+from casework.calendar import WorkingCalendar, local_date
 from federation.app import create_app as create_hub
 from tests.federation.workbench.conftest import COUNTER, bearer, login
 
@@ -27,7 +27,7 @@ def hub_with_calendar(hub, path: Path):  # type: ignore[no-untyped-def]
 
 
 def test_a_local_holiday_moves_the_acceptance_due_date(hub, clerks, tmp_path: Path):
-    today = datetime.now(UTC).date()
+    today = local_date()  # due dates count in China's date, whatever the hour in UTC
     closed = PLAIN.add_working_days(today, 1)  # the archive closes on the next working day
     calendar_file = tmp_path / "holidays.yaml"
     calendar_file.write_text(f"holidays:\n  - {closed.isoformat()}\nworkdays: []\n", "utf-8")
@@ -36,7 +36,7 @@ def test_a_local_holiday_moves_the_acceptance_due_date(hub, clerks, tmp_path: Pa
 
     with_holiday = local.post(f"{API}/requests", json=COUNTER, headers=bearer(wang)).json
     without = default.post(f"{API}/requests", json=COUNTER, headers=bearer(wang)).json
-    applied_on = date.fromisoformat(with_holiday["applied_at"][:10])
+    applied_on = local_date(datetime.fromisoformat(with_holiday["applied_at"]))
     assert without["accept_due"] == PLAIN.add_working_days(applied_on, 2).isoformat()
     assert with_holiday["accept_due"] == PLAIN.add_working_days(applied_on, 3).isoformat()
 
