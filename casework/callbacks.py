@@ -1,7 +1,8 @@
 """Status changes of a national platform request, queued for its callback URL.
 
 `enqueue` adds the delivery in the transition's transaction, so a change is pushed only
-if it was committed; `national_api.delivery` sends, signs and retries them.
+if it was committed, and has it sent as soon as that commits; `national_api.delivery`
+sends, signs and retries them.
 """
 
 import json
@@ -10,6 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from casework.models import CallbackDelivery, CaseRequest, RequestEvent
+from federation.background import send_after_commit
 
 
 def status_payload(request: CaseRequest, event: RequestEvent) -> dict:
@@ -31,3 +33,4 @@ def enqueue(session: Session, request: CaseRequest, event: RequestEvent) -> None
         request_no=request.request_no, client_id=request.client_id, url=request.callback_url,
         payload=json.dumps(status_payload(request, event), ensure_ascii=False, sort_keys=True),
         created_at=now, attempts=0, next_attempt_at=now))
+    send_after_commit(session, "deliver_callbacks")

@@ -95,3 +95,62 @@ def audit_verify(database_url: str) -> None:
         raise click.ClickException(f"audit record broken at entry {check.entry_id}: "
                                    f"{check.problem} ({check.entries} entries read)")
     click.echo(f"audit record intact: {check.entries} entries, each chained to the one before")
+
+
+@hub_group.command("migrate")
+@click.option("--database-url", envvar="LIANCHA_DATABASE_URL", required=True)
+def migrate(database_url: str) -> None:
+    """Create or upgrade the hub's database schema (once, before servers and workers)."""
+    from federation.storage import upgrade_schema
+    from runtime.database import make_engine
+
+    engine = make_engine(database_url)
+    try:
+        upgrade_schema(engine)
+    finally:
+        engine.dispose()
+    click.echo("hub database schema is up to date")
+
+
+@hub_group.command("worker")
+@click.option("--concurrency", envvar="LIANCHA_WORKER_CONCURRENCY", default=2, type=int,
+              show_default=True, help="Pool processes, each running one job at a time.")
+@click.option("--loglevel", default="INFO", show_default=True)
+def worker(concurrency: int, loglevel: str) -> None:
+    """Run the hub's background jobs (Celery): the hub's LIANCHA_* settings, with
+    LIANCHA_REDIS_URL. Does not change the database schema (`liancha hub migrate`)."""
+    from runtime.celery_app import QUEUE
+
+    celery = _celery_app()
+    celery.worker_main(["worker", f"--loglevel={loglevel}", f"--concurrency={concurrency}",
+                        "--pool=prefork", f"--queues={QUEUE}", "--without-gossip",
+                        "--without-mingle", "--hostname=liancha@%h"])
+
+
+@hub_group.command("beat")
+@click.option("--schedule", envvar="LIANCHA_BEAT_SCHEDULE",
+              default="celerybeat-schedule", show_default=True,
+              type=click.Path(dir_okay=False), help="Where beat keeps its last run times.")
+@click.option("--loglevel", default="INFO", show_default=True)
+def beat(schedule: str, loglevel: str) -> None:
+    """Send the hub's periodic jobs to the workers (run exactly one beat per federation)."""
+    celery = _celery_app()
+    celery.start(["beat", f"--loglevel={loglevel}", f"--schedule={schedule}"])
+
+
+def _celery_app():  # type: ignore[no-untyped-def]
+    """The hub app built from LIANCHA_* variables, and its Celery app."""
+    from federation.app import create_app
+    from federation.config import ConfigurationError
+    from runtime.logs import configure_logging
+
+    configure_logging("worker", "text")  # this process's lines say `worker`; format below
+    try:
+        app = create_app({"UPGRADE_SCHEMA": False})
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    celery = app.extensions.get("celery")
+    if celery is None:
+        raise click.ClickException("LIANCHA_REDIS_URL is not set: without Redis the hub runs "
+                                   "its background jobs itself and needs no worker")
+    return celery

@@ -30,14 +30,22 @@ DEFAULTS: dict[str, object] = {
     "HOLIDAY_CALENDAR": None,  # an archive's own holidays/workdays (YAML) over the national
     "KIOSK_IDLE_S": 120.0,  # a kiosk session ends after this long without a touch
     "RATE_LIMIT_PER_MINUTE": 30,  # per identity, on the app and kiosk surfaces
-    "CALLBACK_POLL_S": 2.0,  # in-process callback delivery; 0 leaves it to a worker
+    "CALLBACK_POLL_S": 2.0,  # how often due callbacks are sent (0: off)
     "CALLBACK_RETRY_BASE_S": 2.0,  # back-off: base * 2**attempts, capped
     "CALLBACK_RETRY_MAX_S": 600.0,
-    # production (issue 6): Redis for Celery's broker, shared breaker state and the answer
-    # cache; without it background work runs in the hub's process and nothing is shared
+    # production: Redis for Celery's broker, shared breaker state and the answer cache;
+    # without it background work runs in the hub's own process and nothing is shared
     "REDIS_URL": None,
     "ANSWER_CACHE_S": 30.0,  # how long a node's answer is reused (0: never)
     "LOG_FORMAT": "text",  # text | json
+    # background work (docs/operations.md); an interval of 0 turns that periodic work off
+    "PROBE_INTERVAL_S": 60.0,  # each node's /readyz and service-info
+    "PROBE_TIMEOUT_S": 3.0,
+    "REMINDER_INTERVAL_S": 900.0,  # requests due within a working day, or overdue
+    "BATCH_SWEEP_S": 30.0,  # certificate batches whose runner went quiet are sent again
+    "BATCH_LEASE_S": 60.0,  # a runner's hold on a batch, renewed after each certificate
+    "TASK_MAX_DELIVERIES": 5,  # a task delivered this often (its workers died) is dropped
+    "TASK_VISIBILITY_TIMEOUT_S": 3600.0,  # an unacknowledged task goes back to the queue
 }
 
 
@@ -63,6 +71,13 @@ class HubSettings:
     redis_url: str | None
     answer_cache_s: float
     log_format: str
+    probe_interval_s: float
+    probe_timeout_s: float
+    reminder_interval_s: float
+    batch_sweep_s: float
+    batch_lease_s: float
+    task_max_deliveries: int
+    task_visibility_timeout_s: float
 
 
 def read_config(config: Config, overrides: Mapping[str, object] | None) -> None:
@@ -100,6 +115,14 @@ def hub_settings(config: Mapping[str, object]) -> HubSettings:
         redis_url=str(config["REDIS_URL"]) if config.get("REDIS_URL") else None,
         answer_cache_s=float(config["ANSWER_CACHE_S"]),  # type: ignore[arg-type]
         log_format=_log_format(config.get("LOG_FORMAT")),
+        probe_interval_s=float(config["PROBE_INTERVAL_S"]),  # type: ignore[arg-type]
+        probe_timeout_s=float(config["PROBE_TIMEOUT_S"]),  # type: ignore[arg-type]
+        reminder_interval_s=float(config["REMINDER_INTERVAL_S"]),  # type: ignore[arg-type]
+        batch_sweep_s=float(config["BATCH_SWEEP_S"]),  # type: ignore[arg-type]
+        batch_lease_s=float(config["BATCH_LEASE_S"]),  # type: ignore[arg-type]
+        task_max_deliveries=int(config["TASK_MAX_DELIVERIES"]),  # type: ignore[arg-type]
+        task_visibility_timeout_s=float(
+            config["TASK_VISIBILITY_TIMEOUT_S"]),  # type: ignore[arg-type]
     )
 
 

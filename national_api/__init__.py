@@ -10,13 +10,11 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    """Add this surface's blueprints and its OpenAPI document to the hub app, and start the
-    callback pump unless `CALLBACK_POLL_S` is 0."""
+    """Add this surface's blueprints and its OpenAPI document to the hub app (callbacks are
+    background work: `federation.jobs.deliver_callbacks`)."""
     from national_api import submissions, token
-    from national_api.pump import start_pump
     from schemas.http import surface_api
 
     api = surface_api(app, "NATIONAL", "Liancha national platform API", "/national")
     api.register_blueprint(token.blp)
     api.register_blueprint(submissions.blp)
-    start_pump(app)

@@ -7,10 +7,11 @@ the key is published at `/national/api/v1/keys`) and `Liancha-Delivery` (its id,
 platform to drop duplicates: delivery is at least once). The deliveries of one request go
 in order: a later one waits while an earlier one is unacknowledged.
 
-`deliver_due` knows nothing of Flask: the in-process pump (`national_api.pump`) calls it
-now, a worker task can call it later. Several callers may run at once: a delivery is
-claimed (its next attempt moved past a lease) in a committed compare-and-set before it is
-sent, so only one of them sends it.
+`deliver_due` knows nothing of Flask: the background job `deliver_callbacks` calls it, on
+a Celery worker or in the hub's process, right after a change commits and every
+`CALLBACK_POLL_S` for the retries (`federation.jobs`). Several callers may run at once:
+a delivery is claimed (its next attempt moved past a lease) in a committed compare-and-set
+before it is sent, so only one of them sends it.
 """
 
 import logging

@@ -17,8 +17,8 @@ from flask.testing import FlaskClient
 
 from accounts.platform import mint_client_assertion, register_client, token_audience
 from federation.app import create_app as create_hub
+from federation.background import stop_background
 from federation.identity import Identity, mint_clerk_token, mint_identity_token
-from national_api.pump import stop_pump
 from schemas.signing import generate_key_pair, load_private_key, public_pem
 from tests.federation.test_queries import SUBJECT
 
@@ -116,7 +116,7 @@ def make_hub(nodes, database_url: str, tmp_path: Path) -> Iterator[Callable[...,
 
     yield make
     for app in made:
-        stop_pump(app)
+        stop_background(app)
 
 
 def register(app: Flask, tmp_path: Path, client_id: str,

@@ -1,6 +1,6 @@
 """Status changes pushed to the platform's callback URL: signed with the key the hub
 publishes, in order per request, retried with growing back-off until acknowledged, and
-sent once even when two senders run at the same time; and the in-process pump."""
+sent once even when two senders run at the same time; and the hub sending them itself."""
 
 import json
 import threading
@@ -20,8 +20,8 @@ from casework.transitions import (
     complete_request,
     search_for_request,
 )
+from federation.background import DISPATCHER, stop_background
 from national_api.delivery import backoff_s, deliver_due
-from national_api.pump import stop_pump
 from schemas.signing import key_from_jwk, verify_body
 from tests.federation.national.conftest import (
     API,
@@ -205,18 +205,18 @@ def test_two_senders_at_once_send_a_delivery_once(make_hub, tmp_path):
     assert _deliveries(platform)[0].attempts == 1
 
 
-def test_the_pump_delivers_in_the_background_and_stops(make_hub, tmp_path):
+def test_the_hub_delivers_in_the_background_and_stops(make_hub, tmp_path):
     receiver = Receiver(["fail"])
     with receiving(receiver) as url:
         app = make_hub(CALLBACK_POLL_S=0.1, CALLBACK_RETRY_BASE_S=0.2)
-        thread = app.extensions["liancha.callback_pump"]
+        thread = app.extensions[DISPATCHER].scheduler
         assert thread.is_alive()
         platform = platform_on(app, tmp_path, callback_url=url)
         platform.submit(body={**SUBMISSION, "callback_url": url})
         deadline = time.monotonic() + 20
         while not receiver.acknowledged and time.monotonic() < deadline:
             time.sleep(0.05)
-        stop_pump(app)
+        stop_background(app)
     assert not thread.is_alive()
     assert [h["action"] for h in receiver.hits] == ["fail", "ack"]
     [delivery] = _deliveries(platform)
