@@ -109,3 +109,20 @@ class CallbackDelivery(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class Reminder(Base):
+    """A request's step falling due, or overdue, told once to the archive that owes it."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("request_no", "archive_code", "stage", "kind",
+                                       name="uq_reminders_once"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    request_no: Mapped[str] = mapped_column(
+        ForeignKey("case_requests.request_no", ondelete="CASCADE"), index=True)
+    archive_code: Mapped[str] = mapped_column(String(6), index=True)  # who owes the step
+    stage: Mapped[str] = mapped_column(String(10))  # accept | assist
+    kind: Mapped[str] = mapped_column(String(10))  # due_soon | overdue
+    due: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -68,7 +68,7 @@ def issue_certificate(session: Session, settings: HubSettings, keyring: Keyring,
                       identity: Identity, body: dict) -> Issued:
     """A clerk issues from a query of their archive, in their archive's name."""
     require(identity, "certificate.issue")
-    query = _readable_query(session, identity, body["query_id"])
+    query = readable_query(session, identity, body["query_id"])
     issued = issue_from_query(session, settings, keyring, identity, query,
                               body.get("record_ids") or [], identity.archive, body["purpose"])
     session.commit()
@@ -87,7 +87,7 @@ def issue_for_self(session: Session, settings: HubSettings, keyring: Keyring,
     if not record_ids:
         raise InvalidInput({"record_ids": ["Choose the records to certify."]})
     answer = json.loads(query.answer)
-    holders = {r["archive"]["code"] for r in _chosen_records(answer, record_ids)}
+    holders = {r["archive"]["code"] for r in chosen_records(answer, record_ids)}
     if len(holders) != 1:
         raise InvalidInput({"record_ids": ["Records held by different archives are certified "
                                            "by each archive separately: choose one archive's."]})
@@ -107,7 +107,7 @@ def issue_from_query(session: Session, settings: HubSettings, keyring: Keyring,
     """Issue in `archive_code`'s name, in the caller's transaction (the caller has checked
     the permission and commits)."""
     answer = json.loads(query.answer)
-    records = _chosen_records(answer, record_ids)
+    records = chosen_records(answer, record_ids)
     archive = _archive(settings, archive_code)
     subject = json.loads(query.subject)
     holder_name = subject.get("name") or _subject_name(answer) or "（姓名未提供）"
@@ -181,7 +181,7 @@ def revoke_certificate(session: Session, identity: Identity, number: str,
     return certificate
 
 
-def _readable_query(session: Session, identity: Identity, query_id: str) -> Query:
+def readable_query(session: Session, identity: Identity, query_id: str) -> Query:
     query = session.get(Query, query_id)
     if query is None or not (query.actor == identity.subject or (
             identity.archive is not None and query.actor_archive == identity.archive)):
@@ -189,7 +189,7 @@ def _readable_query(session: Session, identity: Identity, query_id: str) -> Quer
     return query
 
 
-def _chosen_records(answer: dict, record_ids: list[str]) -> list[dict]:
+def chosen_records(answer: dict, record_ids: list[str]) -> list[dict]:
     by_id = {record["record_id"]: record for record in answer["records"]}
     unknown = [record_id for record_id in record_ids if record_id not in by_id]
     if unknown:

@@ -58,3 +58,44 @@ class Certificate(Base):
     status: Mapped[str] = mapped_column(String(10))  # valid | revoked
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class CertificateBatch(Base):
+    """Many certificates asked for at once by a clerk, issued in the background.
+
+    The batch is its own outbox: whatever is not yet issued is still to do, whoever runs it.
+    A runner holds it by a lease (`lease_owner`, `lease_until`), renewed after each
+    certificate; `deliveries` counts how often a runner took it up, so a batch whose runners
+    keep dying is given up instead of retried for ever.
+    """
+
+    __tablename__ = "certificate_batches"
+
+    batch_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    archive_code: Mapped[str] = mapped_column(String(6), index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(10), index=True)  # queued running done failed
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    deliveries: Mapped[int] = mapped_column(Integer, default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    request_id: Mapped[str | None] = mapped_column(String(100))  # the submitting request's
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class CertificateBatchItem(Base):
+    """One certificate of a batch: what to certify, and once issued, its number."""
+
+    __tablename__ = "certificate_batch_items"
+
+    batch_id: Mapped[str] = mapped_column(
+        ForeignKey("certificate_batches.batch_id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    query_id: Mapped[str] = mapped_column(ForeignKey("queries.query_id"))
+    record_ids: Mapped[str] = mapped_column(Text)  # JSON list
+    purpose: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(10))  # queued issued failed
+    certificate_no: Mapped[str | None] = mapped_column(String(40))
+    error: Mapped[str | None] = mapped_column(Text)

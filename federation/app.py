@@ -27,7 +27,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from certificates.tokens import open_keyring
     from federation.background import init_background
     from federation.fanout.setup import build_fanout
-    from federation.resources import certificates, queries, verify
+    from federation.resources import batches, certificates, nodes, queries, verify
     from runtime import health
     from runtime.errors import DomainError
     from runtime.observability import init_observability
@@ -41,6 +41,8 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     )
     api.register_blueprint(queries.blp)
     api.register_blueprint(certificates.blp)
+    api.register_blueprint(batches.blp)
+    api.register_blueprint(nodes.blp)
     api.register_blueprint(verify.blp)
     app.register_blueprint(health.blp)
     app.register_blueprint(verify.pages)
@@ -57,4 +59,8 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         surface.register(app)
     init_background(app)  # Celery with Redis, or in the hub's own process
     init_observability(app, "hub", settings.log_format)  # /metrics, request ids, logs
+    from federation.probes import NodeHealthMetrics
+    from runtime.metrics import EXTENSION
+
+    app.extensions[EXTENSION].add_reader(NodeHealthMetrics(database.session))
     return app

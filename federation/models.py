@@ -41,3 +41,19 @@ class NodeAnswer(Base):
     error: Mapped[str | None] = mapped_column(Text)
     body: Mapped[bytes | None] = mapped_column(LargeBinary)
     signature: Mapped[str | None] = mapped_column(Text)
+
+
+class NodeHealth(Base):
+    """What the latest scheduled probe of an archive's node found (`federation.probes`)."""
+
+    __tablename__ = "node_health"
+
+    archive_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    status: Mapped[str] = mapped_column(String(8))  # up | down
+    checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    since: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # in this status since
+    last_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    latency_ms: Mapped[float | None] = mapped_column(Float)
+    error: Mapped[str | None] = mapped_column(Text)
+    standard_version: Mapped[str | None] = mapped_column(String(20))
+    records: Mapped[int | None] = mapped_column(Integer)  # how many the node says it holds

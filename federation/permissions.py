@@ -22,6 +22,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "certificate.issue": frozenset({HOLDING, ADMIN}),
     "certificate.read": frozenset({CITIZEN, KIOSK, NATIONAL}) | CLERKS,
     "certificate.revoke": frozenset({ADMIN}),
+    "certificate.batch": frozenset({HOLDING, ADMIN}),
     "request.apply": frozenset({CITIZEN, KIOSK, RECEIVING, ADMIN, NATIONAL}),
     "request.read": frozenset({CITIZEN, KIOSK, NATIONAL}) | CLERKS,
     "request.list": CLERKS,
@@ -29,6 +30,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "request.assist": frozenset({HOLDING, ADMIN}),
     "request.complete": frozenset({RECEIVING, ADMIN}),
     "request.refuse": CLERKS,
+    "reminder.list": CLERKS,
+    "node.health": CLERKS,
 }
 
 SCOPES: dict[str, str] = {
@@ -41,6 +44,7 @@ SCOPES: dict[str, str] = {
     "certificate.read": "its holder; clerks of the issuing archive; the platform client "
                         "whose request it completes",
     "certificate.revoke": "certificates of the clerk's archive",
+    "certificate.batch": "batches of the clerk's archive, from its queries, in its name",
     "request.apply": "citizen and kiosk: for themselves; clerk: at their archive's counter; "
                      "national: with the requester's authorization documents",
     "request.read": "its subject; clerks of its receiving or holding archives; the platform "
@@ -52,6 +56,8 @@ SCOPES: dict[str, str] = {
                         "archive has answered",
     "request.refuse": "receiving archive: before completion; holding archive: while it is "
                       "asked to search",
+    "reminder.list": "steps the clerk's archive owes that fall due or are overdue",
+    "node.health": "every archive of the federation (status only, no records)",
 }
 
 

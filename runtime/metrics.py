@@ -18,6 +18,7 @@ from typing import Protocol
 from flask import current_app, has_app_context
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
 
 EXTENSION = "liancha.metrics"
 CACHED = "cached"  # the fan-out status label of an answer taken from the answer cache
@@ -42,6 +43,7 @@ class AppMetrics:
     def __init__(self, service: str) -> None:
         self.service = service
         self.registry = CollectorRegistry(auto_describe=True)
+        self.readers: list[Collector] = []  # computed at each scrape (e.g. from the database)
         self.requests = Counter(
             "liancha_http_requests", "HTTP requests answered, by url rule and status",
             ("method", "endpoint", "status"), registry=self.registry)
@@ -72,6 +74,11 @@ class AppMetrics:
         self.requests.labels(*labels).inc()
         self.request_seconds.labels(*labels).observe(seconds)
 
+    def add_reader(self, reader: Collector) -> None:
+        """A collector read at each scrape, once however many worker processes there are."""
+        self.readers.append(reader)
+        self.registry.register(reader)
+
     def exposition(self) -> bytes:
         """The Prometheus text format: this app's metrics, or every worker's in
         multiprocess mode."""
@@ -79,6 +86,8 @@ class AppMetrics:
             return generate_latest(self.registry)
         combined = CollectorRegistry()
         MultiProcessCollector(combined)
+        for reader in self.readers:
+            combined.register(reader)
         return generate_latest(combined)
 
 

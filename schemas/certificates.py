@@ -30,3 +30,42 @@ class CertificateSchema(Schema):
     revoked_reason = fields.String(allow_none=True)
     verify_url = fields.String(required=True)
     pdf_url = fields.String(required=True)
+
+
+class BatchRequestSchema(Schema):
+    items = fields.List(fields.Nested(IssueRequestSchema), required=True,
+                        validate=validate.Length(min=1, max=200), metadata={
+                            "description": "one certificate each, checked as a single issue "
+                                           "is; all are issued in the clerk's archive's name"})
+
+
+class BatchItemSchema(Schema):
+    position = fields.Integer(required=True)
+    query_id = fields.String(required=True)
+    record_ids = fields.List(fields.String(), required=True)
+    purpose = fields.String(required=True)
+    state = fields.String(required=True, metadata={"description": "queued | issued | failed"})
+    certificate_no = fields.String(allow_none=True)
+    error = fields.String(allow_none=True, metadata={"description": "why it was not issued"})
+
+
+class BatchCountsSchema(Schema):
+    queued = fields.Integer(required=True)
+    issued = fields.Integer(required=True)
+    failed = fields.Integer(required=True)
+
+
+class BatchSchema(Schema):
+    batch_id = fields.String(required=True)
+    state = fields.String(required=True, metadata={
+        "description": "queued | running | done | failed (given up: see error)"})
+    archive_code = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
+    deliveries = fields.Integer(required=True, metadata={
+        "description": "how often a worker took the batch up (more than once: a worker "
+                       "stopped and another carried on)"})
+    error = fields.String(allow_none=True)
+    counts = fields.Nested(BatchCountsSchema, required=True)
+    items = fields.List(fields.Nested(BatchItemSchema), required=True)

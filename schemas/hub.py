@@ -62,3 +62,18 @@ class QueryAnswerSchema(Schema):
     records = fields.List(fields.Nested(MatchedRecordSchema), required=True)
     nodes = fields.List(fields.Nested(NodeStatusSchema), required=True)
     took_ms = fields.Float(required=True)
+
+
+class NodeHealthSchema(Schema):
+    archive = fields.Nested(ArchiveSchema, required=True)
+    status = one_of(("up", "down", "unknown"), required=True, metadata={
+        "description": "what the last scheduled probe found (unknown: not probed yet)"})
+    checked_at = fields.DateTime(allow_none=True)
+    since = fields.DateTime(allow_none=True, metadata={"description": "in this status since"})
+    last_up_at = fields.DateTime(allow_none=True)
+    latency_ms = fields.Float(allow_none=True)
+    error = fields.String(allow_none=True)
+    standard_version = fields.String(allow_none=True)
+    records = fields.Integer(allow_none=True, metadata={"description": "as the node counts"})
+    circuit = one_of(("closed", "open", "half-open"), required=True, metadata={
+        "description": "the hub's circuit breaker for this node now"})

@@ -6,6 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from accounts.clerks import LoginThrottle, ensure_active, login
+from casework.reminders import open_reminders
 from casework.services import apply_request, get_request, list_requests, overdue_requests
 from casework.transitions import (
     accept_request,
@@ -27,6 +28,7 @@ from workbench.schemas import (
     CompleteSchema,
     LoginSchema,
     OverdueArgsSchema,
+    ReminderSchema,
     StateArgsSchema,
 )
 
@@ -107,6 +109,16 @@ class Overdue(MethodView):
         """What the archive owes late: acceptances past 2 working days, searches past 4."""
         return jsonify(overdue_requests(context.session(), context.settings(), g.identity,
                                         args.get("as_of")))
+
+
+@blp.route("/reminders")
+class Reminders(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, ReminderSchema(many=True))
+    def get(self) -> list[dict]:
+        """Steps the archive owes that fall due by the next working day, or are overdue
+        (reminded every REMINDER_INTERVAL_S), until they are taken."""
+        return open_reminders(context.session(), g.identity)
 
 
 @blp.route("/<string:request_no>")

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, g, redirect, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
+from casework.reminders import open_reminders
 from casework.services import apply_request, get_request, list_requests, overdue_requests
 from casework.transitions import (
     accept_request,
@@ -52,8 +53,9 @@ def queue() -> Response:
     state = request.args.get("state")
     state = state if state in STATES else None
     views = list_requests(context.session(), context.settings(), g.clerk.identity, state)
+    reminders = open_reminders(context.session(), g.clerk.identity)
     return page("workbench/queue.html", rows=presenting.queue(views, g.clerk.identity),
-                state=state, states=STATES)
+                state=state, states=STATES, reminders=reminders)
 
 
 @pages.get("/overdue")

@@ -52,3 +52,14 @@ class CompleteSchema(Schema):
                        "for the no-record certificate"})
     note = fields.String(validate=validate.Length(max=1000))
 
+
+
+class ReminderSchema(Schema):
+    request_no = fields.String(required=True)
+    stage = one_of(("accept", "assist"), required=True, metadata={
+        "description": "the step the archive owes: accept (受理) or assist (协办, its search)"})
+    stage_label = fields.String(required=True)
+    kind = one_of(("due_soon", "overdue"), required=True, metadata={
+        "description": "due_soon: due by the next working day; overdue: past its due date"})
+    due = fields.Date(required=True)
+    reminded_at = fields.DateTime(required=True)

@@ -80,6 +80,7 @@ class World:
     verify_token: str = ""
     request_no: str = ""  # the national request, completed
     accepted_no: str = ""  # a counter request, accepted, Yongchuan's part pending
+    batch_id: str = ""  # a certificate batch of Luzhou's admin
 
     # -- sending -------------------------------------------------------------------------
 
@@ -256,6 +257,8 @@ def _make_objects(world: World) -> None:
     assert done["state"] == "completed" and len(done["certificate_nos"]) == 1
     world.request_no, world.certificates["request"] = number, done["certificate_nos"][0]
     world.accepted_no = world.fresh_accepted()
+    world.batch_id = world.ok("POST", "/api/v1/certificate-batches", ADMIN,
+                              _batch_of_own(world, ADMIN), 202)["batch_id"]
 
 
 def _username(caller: str) -> str:
@@ -279,6 +282,11 @@ def _certify_own(world: World, caller: str) -> Call:
     owner = caller if caller in OWN_RECORD else CITIZEN
     return Call(json={"query_id": world.queries[owner], "record_ids": [OWN_RECORD[owner]],
                       "purpose": PURPOSE})
+
+
+def _batch_of_own(world: World, caller: str) -> Call:
+    """A batch of one certificate of the caller's own record (else 张国华's)."""
+    return Call(json={"items": [_certify_own(world, caller).json]})
 
 
 def _query(world: World, caller: str) -> Call:
@@ -321,6 +329,10 @@ OPERATIONS: dict[tuple[str, str], Build] = {
     ("POST", "/api/v1/certificates/{certificate_no}/revoke"):
         lambda w, c: Call({"certificate_no": w.fresh_certificate()},
                           json={"reason": "登记信息有误"}),
+    ("POST", "/api/v1/certificate-batches"): _batch_of_own,
+    ("GET", "/api/v1/certificate-batches/{batch_id}"):
+        lambda w, c: Call({"batch_id": w.batch_id}),
+    ("GET", "/api/v1/nodes"): _none,
     ("GET", "/.well-known/jwks.json"): _none,
     ("POST", "/api/v1/verify"): lambda w, c: Call(json={"token": w.verify_token}),
     # the app
@@ -355,6 +367,7 @@ OPERATIONS: dict[tuple[str, str], Build] = {
     ("GET", "/clerk/api/v1/requests"): _none,
     ("POST", "/clerk/api/v1/requests"): _body(ON_BEHALF),
     ("GET", "/clerk/api/v1/requests/overdue"): _none,
+    ("GET", "/clerk/api/v1/requests/reminders"): _none,
     ("GET", "/clerk/api/v1/requests/{request_no}"): _request,
     ("POST", "/clerk/api/v1/requests/{request_no}/accept"):
         lambda w, c: Call({"request_no": w.fresh_applied()}, json={"reason": "材料齐全"}),

@@ -58,6 +58,15 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     # a fresh Luzhou certificate each: read first (404 if not visible), then the matrix
     ("POST", "/api/v1/certificates/{certificate_no}/revoke"):
         (401, 403, 404, 401, 403, 404, 200, 404, 404, 404),
+    # a batch of one certificate from the caller's own query (clerks: their archive's)
+    ("POST", "/api/v1/certificate-batches"):
+        (401, 403, 403, 401, 403, 202, 202, 202, 403, 403),
+    # Luzhou's admin's batch: Luzhou's clerks who issue
+    ("GET", "/api/v1/certificate-batches/{batch_id}"):
+        (401, 403, 403, 401, 403, 404, 200, 404, 403, 403),
+    # every archive's health, as probed: clerks
+    ("GET", "/api/v1/nodes"):
+        (401, 403, 403, 401, 200, 200, 200, 200, 403, 403),
     # verification is open to anyone, whatever credentials come with it
     ("GET", "/.well-known/jwks.json"):
         (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
@@ -112,6 +121,8 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
         (401, 403, 403, 401, 201, 403, 201, 403, 403, 403),
     ("GET", "/clerk/api/v1/requests/overdue"):
         (401, 403, 403, 401, 200, 200, 200, 200, 403, 403),
+    ("GET", "/clerk/api/v1/requests/reminders"):
+        (401, 403, 403, 401, 200, 200, 200, 200, 403, 403),
     ("GET", "/clerk/api/v1/requests/{request_no}"):
         (401, 403, 403, 401, 200, 200, 200, 404, 403, 403),
     # accept, assist, complete, refuse: a fresh request each (the matrix before the read)
@@ -154,6 +165,9 @@ ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/api/v1/certificates/{certificate_no}"): ("certificate.read",),
     ("GET", "/api/v1/certificates/{certificate_no}/pdf"): ("certificate.read",),
     ("POST", "/api/v1/certificates/{certificate_no}/revoke"): ("certificate.revoke",),
+    ("POST", "/api/v1/certificate-batches"): ("certificate.batch",),
+    ("GET", "/api/v1/certificate-batches/{batch_id}"): ("certificate.batch",),
+    ("GET", "/api/v1/nodes"): ("node.health",),
     ("POST", "/mobile/api/v1/queries"): ("query.self",),
     ("GET", "/mobile/api/v1/queries/{query_id}"): ("query.read",),
     ("GET", "/mobile/api/v1/certificates"): ("certificate.read",),
@@ -170,6 +184,7 @@ ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/clerk/api/v1/requests"): ("request.list",),
     ("POST", "/clerk/api/v1/requests"): ("request.apply",),
     ("GET", "/clerk/api/v1/requests/overdue"): ("request.list",),
+    ("GET", "/clerk/api/v1/requests/reminders"): ("reminder.list",),
     ("GET", "/clerk/api/v1/requests/{request_no}"): ("request.read",),
     ("POST", "/clerk/api/v1/requests/{request_no}/accept"): ("request.accept",),
     ("POST", "/clerk/api/v1/requests/{request_no}/search"): ("request.assist",
