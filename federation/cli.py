@@ -121,7 +121,7 @@ def worker(concurrency: int, loglevel: str) -> None:
     LIANCHA_REDIS_URL. Does not change the database schema (`liancha hub migrate`)."""
     from runtime.celery_app import QUEUE
 
-    celery = _celery_app()
+    celery = _celery_app("worker")
     celery.worker_main(["worker", f"--loglevel={loglevel}", f"--concurrency={concurrency}",
                         "--pool=prefork", f"--queues={QUEUE}", "--without-gossip",
                         "--without-mingle", "--hostname=liancha@%h"])
@@ -134,17 +134,18 @@ def worker(concurrency: int, loglevel: str) -> None:
 @click.option("--loglevel", default="INFO", show_default=True)
 def beat(schedule: str, loglevel: str) -> None:
     """Send the hub's periodic jobs to the workers (run exactly one beat per federation)."""
-    celery = _celery_app()
+    celery = _celery_app("beat")
     celery.start(["beat", f"--loglevel={loglevel}", f"--schedule={schedule}"])
 
 
-def _celery_app():  # type: ignore[no-untyped-def]
-    """The hub app built from LIANCHA_* variables, and its Celery app."""
+def _celery_app(service: str):  # type: ignore[no-untyped-def]
+    """The hub app built from LIANCHA_* variables, and its Celery app; this process's log
+    lines name `service`."""
     from federation.app import create_app
     from federation.config import ConfigurationError
     from runtime.logs import configure_logging
 
-    configure_logging("worker", "text")  # this process's lines say `worker`; format below
+    configure_logging(service, "text")  # the format is the hub's, set by create_app
     try:
         app = create_app({"UPGRADE_SCHEMA": False})
     except ConfigurationError as exc:

@@ -61,7 +61,12 @@ def _configuration(broker_url: str, visibility_timeout_s: float,
         "broker_url": broker_url,
         "broker_connection_retry_on_startup": True,
         "broker_connection_timeout": 2.0,
+        # a message a dead worker held goes back after `visibility_timeout`, looked for
+        # every 10 s at most (kombu's default looks every 100 s)
         "broker_transport_options": {"visibility_timeout": visibility_timeout_s,
+                                     "unacked_restore_interval": max(
+                                         1, min(10, int(visibility_timeout_s / 2))),
+                                     "unacked_restore_throttle": 1,
                                      "socket_timeout": 5.0, "socket_connect_timeout": 2.0},
         "task_default_queue": QUEUE,
         "task_ignore_result": True,
