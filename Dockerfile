@@ -1,6 +1,11 @@
-# One image for every Liancha process: the nodes, the hub (workers from a later issue).
+# One image for every Liancha process: the nodes, the hub (gunicorn), its Celery worker
+# and beat, and the one-off set-up and migration (docker-compose.yml).
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+# The certificates' CJK fonts: WenQuanYi Micro Hei, and HanaMin for rare characters (𠮷)
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-wqy-microhei fonts-hanazono \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY liancha liancha
@@ -17,6 +22,7 @@ COPY accounts accounts
 COPY casework casework
 COPY generator generator
 COPY conformance conformance
+COPY deploy deploy
 RUN pip install --no-cache-dir . && useradd --system --home /var/lib/liancha liancha \
     && mkdir -p /var/lib/liancha && chown liancha /var/lib/liancha
 USER liancha

@@ -20,6 +20,7 @@ DEFAULTS: dict[str, object] = {
     "SIGNING_KEY": None,
     "IDENTITY_PUBLIC_KEY": None,
     "DATABASE_URL": "sqlite:///liancha-hub.sqlite",
+    "UPGRADE_SCHEMA": True,  # false where `liancha hub migrate` runs first (gunicorn, workers)
     "NODE_DEADLINE_S": 3.0,
     "OVERALL_DEADLINE_S": 5.0,
     "HEDGE_BUDGET": 0.05,

@@ -7,6 +7,7 @@ Each subcommand module keeps its heavy imports inside the command functions, so 
 import click
 
 from conformance.cli import conformance_command
+from federation.background_cli import beat, health, migrate, worker
 from federation.cli import audit_group, hub_group, token_command
 from generator.cli import generate_command
 from kiosk_api.cli import kiosk_group
@@ -30,6 +31,8 @@ main.add_command(generate_command)
 main.add_command(conformance_command)
 main.add_command(demo_command)
 main.add_command(hub_group)
+for command in (migrate, worker, beat, health):
+    hub_group.add_command(command)
 main.add_command(token_command)
 main.add_command(audit_group)
 main.add_command(clerk_group)

@@ -3,9 +3,10 @@
 #   fonts-wqy-microhei  WenQuanYi Micro Hei (Apache-2.0), the certificates' main CJK font
 #   fonts-hanazono      HanaMin A/B, the fallback covering CJK Extension B (e.g. 𠮷 U+20BB7)
 #   chromium            headless browser for the verification page's end-to-end test
+#   docker-compose      checks docker-compose.yml (`config`) where no Docker engine runs
 # Idempotent: when everything is installed it only runs dpkg-query and exits.
 set -euo pipefail
-PACKAGES=(fonts-wqy-microhei fonts-hanazono chromium)
+PACKAGES=(fonts-wqy-microhei fonts-hanazono chromium docker-compose)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

@@ -1,16 +1,10 @@
 """A hub with Celery for the fault suite: real nodes on loopback, the hub app in the test's
-process, and its background processes started as production starts them (`liancha hub
-worker`, `liancha hub beat`, configured by LIANCHA_* variables alone), each with its log in
-a file that a failing test shows."""
+process, and its background processes (`tests.processes`) started as production starts
+them: `liancha hub worker` and `liancha hub beat`, configured by LIANCHA_* variables."""
 
-import os
-import signal
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask
@@ -22,84 +16,7 @@ from federation.identity import mint_clerk_token
 from schemas.signing import generate_key_pair, load_private_key
 from tests.federation.conftest import serve_nodes
 from tests.federation.test_queries import SUBJECT
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@dataclass
-class Processes:
-    """Background processes of one test, stopped (killed if need be) at its end."""
-
-    directory: Path
-    environment: dict[str, str]
-    started: list[tuple[str, subprocess.Popen]] = field(default_factory=list)
-
-    def worker(self, name: str, concurrency: int = 1) -> subprocess.Popen:
-        return self._start(name, ["hub", "worker", f"--concurrency={concurrency}"])
-
-    def beat(self) -> subprocess.Popen:
-        return self._start("beat", ["hub", "beat", "--schedule",
-                                    str(self.directory / "beat-schedule")])
-
-    def log(self, name: str) -> str:
-        path = self.directory / f"{name}.log"
-        return path.read_text("utf-8", "replace") if path.exists() else ""
-
-    def logs(self) -> str:
-        return "\n".join(f"--- {name} ---\n{self.log(name)[-6000:]}"
-                         for name, _ in self.started)
-
-    def stop(self) -> None:
-        for _, process in self.started:
-            if process.poll() is None:
-                process.terminate()
-        for _, process in self.started:
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(5)
-
-    def _start(self, name: str, arguments: list[str]) -> subprocess.Popen:
-        log = (self.directory / f"{name}.log").open("ab")
-        process = subprocess.Popen([sys.executable, "-m", "liancha", *arguments], cwd=ROOT,
-                                   env={**os.environ, **self.environment}, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
-        log.close()
-        self.started.append((name, process))
-        return process
-
-
-@contextmanager
-def background(directory: Path, environment: dict[str, str]) -> Iterator[Processes]:
-    processes = Processes(directory, environment)
-    try:
-        yield processes
-    except BaseException:
-        print(processes.logs())  # shown with the failure
-        raise
-    finally:
-        processes.stop()
-
-
-def pool_children(worker: subprocess.Popen) -> list[int]:
-    """The pids of a prefork worker's pool processes."""
-    found = []
-    for task in Path(f"/proc/{worker.pid}/task").iterdir():
-        children = (task / "children").read_text().split()
-        found += [int(pid) for pid in children]
-    return found
-
-
-def wait_for(condition: Callable[[], object], timeout_s: float, what: str,
-             every_s: float = 0.05) -> object:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(every_s)
-    raise AssertionError(f"{what}: not within {timeout_s} s")
+from tests.processes import Processes, background, wait_for
 
 
 @dataclass

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.background import CeleryHub, celery_hub, wait_for
+from tests.faults.background import CeleryHub, celery_hub
 from tests.federation.fanout.test_redis_support import PrivateRedis
 from tests.federation.test_queries import SUBJECT
+from tests.processes import wait_for
 
 DEADLINE_S = 3.0
 

@@ -19,8 +19,9 @@ import pytest
 from sqlalchemy import select
 
 from certificates.models import AuditEvent, Certificate, CertificateBatchItem
-from tests.faults.background import CeleryHub, celery_hub, pool_children, wait_for
+from tests.faults.background import CeleryHub, celery_hub
 from tests.federation.fanout.test_redis_support import PrivateRedis
+from tests.processes import pool_children, wait_for
 
 ITEMS = 40
 YEAR = datetime.now(UTC).year
