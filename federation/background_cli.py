@@ -1,10 +1,13 @@
 """`liancha hub migrate`, `worker`, `beat` and `health`: the hub's processes beside its web
 server in production (docs/production.md). Each reads the hub's LIANCHA_* variables."""
 
+import logging
 import socket
 
 import click
 from flask import Flask
+
+CHATTY_LOGGERS = ("celery.app.trace", "celery.worker.strategy", "celery.beat")
 
 
 @click.command("migrate")
@@ -31,7 +34,7 @@ def worker(concurrency: int, loglevel: str) -> None:
     database schema (`liancha hub migrate` does)."""
     from runtime.celery_app import QUEUE
 
-    celery = _hub_app("worker").extensions["celery"]
+    celery = _hub_app("worker", loglevel).extensions["celery"]
     celery.worker_main(["worker", f"--loglevel={loglevel}", f"--concurrency={concurrency}",
                         "--pool=prefork", f"--queues={QUEUE}", "--without-gossip",
                         "--without-mingle", f"--hostname={_worker_name()}"])
@@ -44,7 +47,7 @@ def worker(concurrency: int, loglevel: str) -> None:
 @click.option("--loglevel", default="INFO", show_default=True)
 def beat(schedule: str, loglevel: str) -> None:
     """Send the hub's periodic jobs to the workers (run exactly one beat per federation)."""
-    celery = _hub_app("beat").extensions["celery"]
+    celery = _hub_app("beat", loglevel).extensions["celery"]
     celery.start(["beat", f"--loglevel={loglevel}", f"--schedule={schedule}"])
 
 
@@ -90,14 +93,19 @@ def _worker_name() -> str:
     return f"liancha@{socket.gethostname()}"
 
 
-def _hub_app(service: str) -> Flask:
+def _hub_app(service: str, loglevel: str = "WARNING") -> Flask:
     """The hub app built from LIANCHA_* variables, with Celery; this process's log lines
-    name `service`."""
+    name `service`. At INFO, Celery's line for each task received, run and sent on
+    schedule is left out (a periodic job every few seconds would bury the rest): the jobs
+    log what they do, and failures are logged whatever the level."""
     from federation.app import create_app
     from federation.config import ConfigurationError
     from runtime.logs import configure_logging
 
     configure_logging(service, "text")  # the format is the hub's, set by create_app
+    if logging.getLevelName(loglevel.upper()) == logging.INFO:
+        for chatty in CHATTY_LOGGERS:
+            logging.getLogger(chatty).setLevel(logging.WARNING)
     try:
         app = create_app({"UPGRADE_SCHEMA": False})
     except ConfigurationError as exc:

@@ -57,6 +57,7 @@ def configure_logging(service: str, log_format: str) -> None:
         root.addHandler(handler)
         if root.level == logging.NOTSET or root.level > logging.INFO:
             root.setLevel(logging.INFO)
+        logging.getLogger("pikepdf._core").setLevel(logging.WARNING)  # a line at each import
     handler.setFormatter(formatter(log_format))
 
 
