@@ -22,6 +22,7 @@ from federation.fanout.cache import AnswerCache
 from federation.fanout.client import Attempt, NodeClient
 from federation.fanout.hedging import HedgePolicy
 from federation.fanout.outcomes import (
+    ERROR,
     OK,
     SKIPPED,
     TIMEOUT,
@@ -67,15 +68,17 @@ class FanOut:
         self.default_deadline_s = default_deadline_s
         self.overall_deadline_s = overall_deadline_s
         self._by_code = {node.code: node for node in self.nodes}
-        self._clients = {node.code: NodeClient(node, signing_key) for node in self.nodes}
+        threads = max_workers or max(2, 2 * len(self.nodes))
+        self._clients = {node.code: NodeClient(node, signing_key, pool_size=threads)
+                         for node in self.nodes}
         self._breakers = {
             node.code: NodeBreaker(node.code, breaker_fail_max, breaker_reset_s, shared)
             for node in self.nodes}
         self.shared, self.cache = shared, cache
         self.hedging = {node.code: HedgePolicy(hedge_budget) for node in self.nodes}
-        self._executor = cf.ThreadPoolExecutor(
-            max_workers=max_workers or max(2, 2 * len(self.nodes)),
-            thread_name_prefix="fanout")
+        # shared by every query of this process: a call waits here when all are busy
+        self._executor = cf.ThreadPoolExecutor(max_workers=threads,
+                                               thread_name_prefix="fanout")
 
     def close(self) -> None:
         """Stop taking work; calls still running end at their own deadlines."""
@@ -171,7 +174,11 @@ class FanOut:
         while flights:
             now = time.monotonic()
             for code, flight in list(flights.items()):
-                if now >= flight.deadline:
+                if now >= flight.deadline and not _left(flight):
+                    # every thread was busy until the deadline: the hub's fault, not the node's
+                    self._finish(flights, outcomes, code, _never_left(flight, now),
+                                 count=False)
+                elif now >= flight.deadline:
                     self._finish(flights, outcomes, code, _timed_out(flight, now))
                 elif flight.hedge_at is not None and now >= flight.hedge_at:
                     flight.hedge_at = None
@@ -200,10 +207,12 @@ class FanOut:
                     self._finish(flights, outcomes, code, _used(flight, flight.failures[0]))
 
     def _finish(self, flights: dict[str, _Flight], outcomes: dict[str, NodeOutcome],
-                code: str, outcome: NodeOutcome) -> None:
+                code: str, outcome: NodeOutcome, count: bool = True) -> None:
+        """`count`: the outcome says something about the node (its breaker learns it)."""
         del flights[code]
         outcomes[code] = outcome
-        self._breakers[code].record(failed=outcome.status != OK)
+        if count:
+            self._breakers[code].record(failed=outcome.status != OK)
 
 
 def _result(future: cf.Future) -> Attempt:
@@ -232,6 +241,19 @@ def _used(flight: _Flight, attempt: Attempt) -> NodeOutcome:
     outcome.records, outcome.count, outcome.evidence = \
         attempt.records, len(attempt.records), attempt.evidence
     return outcome
+
+
+def _left(flight: _Flight) -> bool:
+    """Whether a request of this flight got a thread (and so left the hub)."""
+    return any(future.running() or future.done() for future in flight.futures)
+
+
+def _never_left(flight: _Flight, now: float) -> NodeOutcome:
+    for future in flight.futures:
+        future.cancel()  # still queued: it would only call the node for nobody
+    return _outcome(flight.node, ERROR, _ms(now - flight.started),
+                    "the hub was too busy to call this archive before the deadline (every "
+                    "fan-out thread in use: FANOUT_THREADS); not the archive's fault")
 
 
 def _timed_out(flight: _Flight, now: float) -> NodeOutcome:

@@ -129,3 +129,22 @@ def test_abandoned_calls_end_by_themselves_at_their_deadline(fake, fanout, behav
         time.sleep(0.01)
     # the worker thread noted how long its call lasted when it gave up: right at the deadline
     assert hub.hedging[stuck.code].samples and hub.hedging[stuck.code].samples[0] < 0.3 + 0.1
+
+
+def test_a_call_the_hub_never_made_is_the_hubs_error_not_the_nodes(fake, fanout):
+    """One fan-out thread, taken by a hanging node until its deadline: the other node's
+    call never leaves the hub. That is reported as the hub's error, within the deadline,
+    and the healthy node's circuit does not count it."""
+    hanging, healthy = fake("hang"), fake("ok")
+    engine = fanout([hanging, healthy], max_workers=1, breaker_fail_max=1,
+                    hedge_budget=0.0)
+    engine.hedging[hanging.code].record(10.0)  # the hanging node is called first
+    started = time.monotonic()
+    outcomes = {o.archive["code"]: o for o in engine.search(search_request())}
+    assert time.monotonic() - started < 0.6 + 0.1
+    assert outcomes[hanging.code].status == "timeout"
+    assert outcomes[healthy.code].status == "error"
+    assert "hub was too busy" in outcomes[healthy.code].error
+    assert healthy.calls == []  # it was never called, not even later
+    assert engine.breaker_state(healthy.code) == "closed"
+    assert engine.breaker_state(hanging.code) == "open"
