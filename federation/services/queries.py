@@ -133,11 +133,13 @@ def _record(session: Session, identity: Identity, purpose: str, subject: dict, a
                  detail={"complete": answer["complete"], "records": len(answer["records"]),
                          "archives": [o.archive["code"] for o in outcomes],
                          "request_no": request_no})
-    # every record shown is a record viewed: one entry per record, naming who saw it
-    for record in answer["records"]:
-        audit.record(session, actor=identity.subject, role=identity.role, action="record.viewed",
-                     target=record["record_id"], purpose=purpose,
-                     detail={"query_id": answer["query_id"], "request_no": request_no})
+    # every record shown is a record viewed: one entry per answer names them all, with who
+    # saw them and why (one entry, not one per record: each takes the chain's lock)
+    if answer["records"]:
+        audit.record(session, actor=identity.subject, role=identity.role,
+                     action="records.viewed", target=answer["query_id"], purpose=purpose,
+                     detail={"records": [record["record_id"] for record in answer["records"]],
+                             "request_no": request_no})
     for outcome in outcomes:
         session.add(NodeAnswer(
             query_id=answer["query_id"], archive_code=outcome.archive["code"],

@@ -1,5 +1,7 @@
 """The audit record: every query and certificate step is chained; tampering is found."""
 
+import json
+
 from click.testing import CliRunner
 from sqlalchemy import select, text
 
@@ -37,14 +39,15 @@ def test_queries_and_certificates_are_chained_and_the_chain_verifies(federation,
     assert shown > 3
     with federation.hub.application.extensions["liancha.db"].session() as session:
         events = list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
-        actions = [e.action for e in events if e.action != "record.viewed"]
+        actions = [e.action for e in events if e.action != "records.viewed"]
         assert actions == ["query.run"] * 3 + ["certificate.issued"]
-        viewed = [e for e in events if e.action == "record.viewed"]
-        assert len(viewed) == shown  # every record shown is a view, with its purpose
+        viewed = [e for e in events if e.action == "records.viewed"]
+        assert len(viewed) == 3  # each answer's records, named in one entry with its purpose
+        assert sum(len(json.loads(e.detail)["records"]) for e in viewed) == shown
         assert {e.purpose for e in viewed} == {"工龄认定", "婚姻证明", "继承公证"}
         assert verify_chain(session).ok
     result = audit_cli(database_url)
-    assert result.exit_code == 0 and f"intact: {shown + 4} entries" in result.output
+    assert result.exit_code == 0 and "intact: 7 entries" in result.output
 
 
 def test_an_edited_entry_is_found(federation, database_url):
@@ -64,7 +67,7 @@ def test_a_deleted_or_inserted_entry_is_found(federation, database_url):
 
 
 def test_entries_cut_off_the_end_are_found(federation, database_url):
-    total = run_some(federation) + 4
-    tamper(federation, f"DELETE FROM audit_events WHERE id = {total}")
+    run_some(federation)  # 7 entries: 3 queries, the records each showed, a certificate
+    tamper(federation, "DELETE FROM audit_events WHERE id = 7")
     result = audit_cli(database_url)
     assert result.exit_code == 1 and "last entries were deleted" in result.output
