@@ -30,6 +30,13 @@ class Processes:
         return self.liancha("beat", "hub", "beat", "--schedule",
                             str(self.directory / "beat-schedule"))
 
+    def hub_under_gunicorn(self, name: str = "hub") -> subprocess.Popen:
+        """The hub as production serves it (deploy/gunicorn.conf.py; LIANCHA_HOST, _PORT,
+        _WORKERS and _THREADS from the environment)."""
+        return self.start(name, [sys.executable, "-m", "gunicorn", "-c",
+                                 str(ROOT / "deploy" / "gunicorn.conf.py"),
+                                 "federation.app:create_app()"])
+
     def liancha(self, name: str, *arguments: str) -> subprocess.Popen:
         return self.start(name, [sys.executable, "-m", "liancha", *arguments])
 
