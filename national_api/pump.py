@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from flask import Flask
 
 from national_api.delivery import deliver_due
+from runtime.database import close_session
 
 STOP = "liancha.callback_pump_stop"
 THREAD = "liancha.callback_pump"
@@ -58,7 +59,7 @@ def _run(app_ref: "weakref.ref[Flask]", stop: threading.Event) -> None:
                               settings.callback_poll_s)
             failing = True
         finally:
-            session.close()
+            close_session(session)  # a close that fails must not end the pump either
         del database
         if stop.wait(settings.callback_poll_s):
             return
