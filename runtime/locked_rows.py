@@ -32,7 +32,7 @@ def locked_row(session: Session, model: type[Row], key: dict[str, object],
                initial: dict[str, object]) -> Row:
     """The row of `model` with primary key `key`, made with `initial` values if missing,
     locked until the caller's transaction ends."""
-    dialect = session.get_bind().dialect.name
+    dialect = session.get_bind(model).dialect.name
     if dialect not in INSERTS:
         raise NotImplementedError(f"locked rows are written for {', '.join(INSERTS)}, "
                                   f"not {dialect}")
