@@ -39,8 +39,9 @@ def locked_row(session: Session, model: type[Row], key: dict[str, object],
     session.execute(INSERTS[dialect](model).values(**key, **initial)
                     .on_conflict_do_nothing(index_elements=list(key)))
     where = [getattr(model, column) == value for column, value in key.items()]
-    # populate_existing: a session that outlives a commit (expire_on_commit=False) may hold
-    # the row as it was then; what counts is the row as it is now, under the lock
+    # populate_existing: a session that outlives a commit (expire_on_commit=False) and still
+    # holds the row's object would otherwise keep its values of then; what counts is the
+    # row as it is now, under the lock
     return session.execute(select(model).where(*where).with_for_update()
                            .execution_options(populate_existing=True)).scalar_one()
 
