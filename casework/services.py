@@ -21,6 +21,7 @@ from federation.config import HubSettings
 from federation.errors import DomainError, InvalidInput
 from federation.identity import Identity
 from federation.permissions import require
+from runtime.locked_rows import next_in_sequence
 from schemas.fields import RECORD_TYPES
 from schemas.id_numbers import InvalidIdNumber, parse_id_number
 
@@ -242,13 +243,4 @@ def _check_known(settings: HubSettings, codes: list[str], field: str) -> None:
 
 
 def _next_request_no(session: Session, archive: str, year: int) -> str:
-    counter = session.execute(
-        select(RequestCounter).where(RequestCounter.archive_code == archive,
-                                     RequestCounter.year == year).with_for_update()
-    ).scalar_one_or_none()
-    if counter is None:
-        counter = RequestCounter(archive_code=archive, year=year, last=0)
-        session.add(counter)
-    counter.last += 1
-    session.flush()
-    return f"SQ{archive}-{year}-{counter.last:05d}"
+    return f"SQ{archive}-{year}-{next_in_sequence(session, RequestCounter, archive, year):05d}"

@@ -43,6 +43,7 @@ from federation.identity import Identity
 from federation.models import Query
 from federation.permissions import require
 from runtime.errors import DomainError, InvalidInput, PermissionDenied
+from runtime.locked_rows import next_in_sequence
 from schemas.id_numbers import InvalidIdNumber, parse_id_number
 
 VERIFY_HINT = "用手机扫描二维码，或访问二维码下方网址，核对本证明的真实性与有效性。"
@@ -112,7 +113,7 @@ def issue_from_query(session: Session, settings: HubSettings, keyring: Keyring,
     subject = json.loads(query.subject)
     holder_name = subject.get("name") or _subject_name(answer) or "（姓名未提供）"
     today = datetime.now(UTC).date()
-    sequence = _next_number(session, archive["code"], today.year)
+    sequence = next_in_sequence(session, CertificateCounter, archive["code"], today.year)
     number = compact_number(archive["code"], today.year, sequence)
     content = {
         "number": number,
@@ -217,20 +218,6 @@ def _archive(settings: HubSettings, code: str | None) -> dict:
 def _subject_name(answer: dict) -> str | None:
     person = next((p for p in answer["persons"] if p["is_subject"]), None)
     return person["names"][0] if person and person["names"] else None
-
-
-def _next_number(session: Session, archive_code: str, year: int) -> int:
-    counter = session.execute(
-        select(CertificateCounter)
-        .where(CertificateCounter.archive_code == archive_code, CertificateCounter.year == year)
-        .with_for_update()
-    ).scalar_one_or_none()
-    if counter is None:
-        counter = CertificateCounter(archive_code=archive_code, year=year, last=0)
-        session.add(counter)
-    counter.last += 1
-    session.flush()
-    return counter.last
 
 
 def _pdf_content(content: dict, url: str) -> CertificateContent:

@@ -16,6 +16,7 @@ from sqlalchemy import DateTime, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from federation.models import Base
+from runtime.locked_rows import locked_row
 
 GENESIS = "0" * 64
 
@@ -51,11 +52,7 @@ class AuditHead(Base):
 def record(session: Session, *, actor: str, role: str, action: str, target: str,
            purpose: str | None = None, detail: dict | None = None) -> AuditEvent:
     """Add an entry to the chain, in the caller's transaction (the caller commits)."""
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1)
-                           .with_for_update()).scalar_one_or_none()
-    if head is None:
-        head = AuditHead(id=1, last_id=0, last_hash=GENESIS)
-        session.add(head)
+    head = locked_row(session, AuditHead, {"id": 1}, {"last_id": 0, "last_hash": GENESIS})
     event = AuditEvent(at=datetime.now(UTC), actor=actor, role=role, action=action,
                        target=target[:200], purpose=purpose, prev_hash=head.last_hash,
                        detail=json.dumps(detail or {}, ensure_ascii=False, sort_keys=True))

@@ -6,14 +6,15 @@ in-process run) and its arguments: ids, never objects. Each is idempotent, so a 
 twice, or run again after its worker died, does no harm.
 """
 
-from collections.abc import Callable
-from contextlib import closing
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from flask import Flask
 from sqlalchemy.orm import Session
 
 from federation.config import HubSettings
+from runtime.database import close_session
 
 Job = Callable[..., None]
 JOBS: dict[str, Job] = {}
@@ -29,7 +30,7 @@ def issue_batch(app: Flask, runner: str, batch_id: str) -> None:
     """Issue what is left of a certificate batch."""
     from certificates.batches import run_batch
 
-    with closing(_session(app)) as session:
+    with _session(app) as session:
         run_batch(session, _settings(app), app.extensions["liancha.certificate_keys"],
                   batch_id, runner)
 
@@ -40,7 +41,7 @@ def sweep_batches(app: Flask, runner: str) -> None:
     from certificates.batches import stalled_batches
     from federation.background import send
 
-    with closing(_session(app)) as session:
+    with _session(app) as session:
         for batch_id in stalled_batches(session, _settings(app)):
             send("issue_batch", batch_id)
 
@@ -53,7 +54,7 @@ def deliver_callbacks(app: Flask, runner: str) -> None:
     settings = _settings(app)
     if settings.callback_poll_s <= 0:  # off: whoever set it sends them (tests do)
         return
-    with closing(_session(app)) as session:
+    with _session(app) as session:
         deliver_due(session, settings.signing_key, datetime.now(UTC),
                     settings.callback_retry_base_s, settings.callback_retry_max_s)
 
@@ -63,7 +64,7 @@ def probe_nodes(app: Flask, runner: str) -> None:
     """Ask every node whether it can serve."""
     from federation.probes import probe_nodes as probe_all
 
-    with closing(_session(app)) as session:
+    with _session(app) as session:
         probe_all(session, _settings(app))
 
 
@@ -72,7 +73,7 @@ def send_reminders(app: Flask, runner: str) -> None:
     """Remind archives of the steps they owe that fall due."""
     from casework.reminders import send_reminders as remind
 
-    with closing(_session(app)) as session:
+    with _session(app) as session:
         remind(session, _settings(app).calendar)
 
 
@@ -80,5 +81,11 @@ def _settings(app: Flask) -> HubSettings:
     return app.extensions["liancha.hub"]
 
 
-def _session(app: Flask) -> Session:
-    return app.extensions["liancha.db"].session()
+@contextmanager
+def _session(app: Flask) -> Iterator[Session]:
+    """A session for one job, closed even if its connection died (a database restart)."""
+    session = app.extensions["liancha.db"].session()
+    try:
+        yield session
+    finally:
+        close_session(session)

@@ -1,12 +1,16 @@
 """Database engines, per-app session factories and Alembic migrations, for any deployable."""
 
+import logging
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, g
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
 
 
 def make_engine(url: str) -> Engine:
@@ -67,4 +71,16 @@ class Database:
     def _close_request_session(_error: BaseException | None = None) -> None:
         opened = g.pop("db_session", None)
         if opened is not None:
-            opened.close()
+            close_session(opened)
+
+
+def close_session(session: Session) -> None:
+    """Close `session`, even when its connection died after its last statement (a database
+    restart): closing rolls back, and that rollback then fails, after the request's answer
+    was made. What the session committed stands; what it had not, the server threw away
+    with the connection. The dead connection is dropped from the pool, not reused."""
+    try:
+        session.close()
+    except DBAPIError as exc:
+        log.warning("a session's connection was lost before it was closed: %s", exc.orig)
+        session.invalidate()

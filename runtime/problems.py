@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from schemas.http import problem_response
 
 log = logging.getLogger(__name__)
+RETRY_AFTER_S = 5  # a database restart or failover is over in seconds
 
 
 def register_problem_handlers(app: Flask, domain_error: type[Exception], realm: str) -> None:
@@ -27,7 +28,8 @@ def register_problem_handlers(app: Flask, domain_error: type[Exception], realm: 
     def database_down(error: OperationalError) -> Response:
         log.error("database unavailable: %s", error.orig)
         return problem_response(503, "The database cannot be reached; try again later.",
-                                "Database unavailable", headers={"Retry-After": "5"})
+                                "Database unavailable",
+                                headers={"Retry-After": str(RETRY_AFTER_S)})
 
     app.register_error_handler(domain_error, domain)
     app.register_error_handler(OperationalError, database_down)

@@ -4,16 +4,18 @@ at several), answered with the clerk token in the login cookie."""
 import math
 
 from flask import Blueprint, Response, redirect, request, url_for
+from sqlalchemy.exc import OperationalError
 
 from accounts.clerks import ArchiveChoiceNeeded, LoginFailed, login
 from federation.ratelimit import RateLimited
 from federation.resources import context
 from workbench import cookies, wording
 from workbench.api import throttle
-from workbench.rendering import error_page, page
+from workbench.rendering import database_away, error_page, page
 
 logins = Blueprint("workbench_login", __name__, url_prefix="/workbench",
                    template_folder="templates")
+logins.register_error_handler(OperationalError, database_away)  # a page, not a problem
 
 
 @logins.get("/login")

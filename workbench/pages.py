@@ -11,6 +11,7 @@ import logging
 from datetime import date
 
 from flask import Blueprint, Response, g, redirect, request, url_for
+from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
@@ -31,7 +32,7 @@ from runtime.errors import DomainError
 from schemas.casework import STATES
 from schemas.fields import RECORD_TYPES
 from workbench import cookies, forms, presenting, wording
-from workbench.rendering import error_page, page
+from workbench.rendering import database_away, error_page, page
 
 log = logging.getLogger(__name__)
 pages = Blueprint("workbench_pages", __name__, url_prefix="/workbench",
@@ -143,6 +144,9 @@ def refused(error: DomainError) -> Response:
         except DomainError:
             pass
     return error_page(error.status, lines)
+
+
+pages.register_error_handler(OperationalError, database_away)  # before the catch-all below
 
 
 @pages.errorhandler(HTTPException)

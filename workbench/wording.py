@@ -47,6 +47,7 @@ ARCHIVE_CHOICE = "您在多个档案馆有岗位，请选择本次工作的档�
 NOT_FOUND = "没有找到这个页面。"
 SEARCH_GONE = "没有找到这次检索，请重新检索。"
 SERVER_FAILED = "系统出了点问题，本次操作可能未完成。请刷新页面核对后再试，或联系平台管理员。"
+DATABASE_AWAY = "系统暂时无法访问数据库，本次操作可能未完成。请稍等几秒，刷新页面核对后再试。"
 
 
 def field_messages(errors: dict[str, list[str]] | None) -> list[str]:

@@ -15,6 +15,7 @@ a document id derived from the content).
 from __future__ import annotations
 
 import io
+import threading
 
 from reportlab import rl_config
 from reportlab.lib.units import mm
@@ -32,6 +33,11 @@ from certificates.pdf.content import (
 from certificates.pdf.layout import BODY_SIZE, LEFT, PAGE_HEIGHT, PAGE_WIDTH, RIGHT, Block
 
 CLOSING_HEIGHT = 50 * mm
+# reportlab's registered fonts are shared by every canvas of the process, and embedding one
+# reads its file through a shared cursor and keeps per-document subsets in the font object:
+# two certificates drawn at once (the hub's request threads) get a KeyError or wrong glyphs.
+# One drawing at a time; the QR code before and the PDF/A finish after run in parallel.
+_SHARED_FONTS = threading.Lock()
 HINT_SIZE, HINT_LEADING = 9.0, 13.0
 
 
@@ -42,20 +48,22 @@ def render_certificate(content: CertificateContent) -> bytes:
     # for 7-bit transports nobody uses. (reportlab reads this process-wide setting.)
     rl_config.useA85 = 0
     symbol = qr.encode(content.verify_url)
-    pages = layout.paginate(_blocks(content, symbol))
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=1, pageCompression=0,
-                    initialFontName=fonts.MAIN, initialFontSize=BODY_SIZE)
-    canvas.setFont(fonts.MAIN, BODY_SIZE)
-    for number, page in enumerate(pages, start=1):
+    with _SHARED_FONTS:
+        pages = layout.paginate(_blocks(content, symbol))
+        canvas = Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=1,
+                        pageCompression=0, initialFontName=fonts.MAIN,
+                        initialFontSize=BODY_SIZE)
         canvas.setFont(fonts.MAIN, BODY_SIZE)
-        if number > 1:
-            _continuation_header(canvas, content)
-        for block, top in page.placed:
-            block.paint(canvas, top)
-        _footer(canvas, content, number, len(pages))
-        canvas.showPage()
-    canvas.save()  # streams are compressed in pdfa.finish, faster
+        for number, page in enumerate(pages, start=1):
+            canvas.setFont(fonts.MAIN, BODY_SIZE)
+            if number > 1:
+                _continuation_header(canvas, content)
+            for block, top in page.placed:
+                block.paint(canvas, top)
+            _footer(canvas, content, number, len(pages))
+            canvas.showPage()
+        canvas.save()  # streams are compressed in pdfa.finish, faster
     return pdfa.finish(buffer.getvalue(), content)
 
 

@@ -1,6 +1,7 @@
 """The certificate PDF: fonts embedded, text extractable, pages, PDF/A-2b intent."""
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pikepdf
@@ -140,3 +141,13 @@ def test_same_content_same_bytes(one_page: bytes) -> None:
 def test_chinese_date() -> None:
     assert chinese_date(date(2026, 11, 25)) == "2026年11月25日"
     assert chinese_date(date(2027, 1, 5)) == "2027年1月5日"
+
+
+def test_certificates_rendered_at_once_come_out_as_rendered_alone() -> None:
+    """The hub issues certificates from many request threads at once; reportlab's fonts are
+    shared by them and reading a font is not thread-safe (a KeyError, or a wrong glyph)."""
+    contents = [sample(name=name) for name in ("张德华", "李秀英", "吉𠮷", "王芳")]
+    alone = [render_certificate(content) for content in contents]
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(render_certificate, contents * 16))
+    assert together == alone * 16
