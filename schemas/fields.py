@@ -4,6 +4,8 @@ import re
 
 from marshmallow import ValidationError, fields, validate
 
+from schemas import partial_dates
+
 RECORD_TYPES = ("marriage", "forestry_right", "sent_down_youth", "employment")
 GENDERS = ("M", "F", "U")
 ACCESS_LEVELS = ("open", "restricted")
@@ -20,7 +22,8 @@ class PartialDate(fields.String):
         kwargs.setdefault("metadata", {})
         kwargs["metadata"] = {
             "pattern": _PARTIAL_ISO.pattern,
-            "description": "partial ISO date: YYYY, YYYY-MM or YYYY-MM-DD",
+            "description": "partial ISO date: YYYY, YYYY-MM or YYYY-MM-DD, a possible date "
+                           "in the years 1800..2100",
             "example": "1975-03",
             **kwargs["metadata"],  # type: ignore[dict-item]
         }
@@ -30,6 +33,10 @@ class PartialDate(fields.String):
         text = super()._deserialize(value, attr, data, **kwargs)
         if not _PARTIAL_ISO.match(text):
             raise ValidationError("Use a partial ISO date: YYYY, YYYY-MM or YYYY-MM-DD.")
+        try:  # of the right form, but also a possible date: no 1593, no 1952-02-30
+            partial_dates.PartialDate.from_iso(text)
+        except partial_dates.InvalidDate as error:
+            raise ValidationError(f"Not a possible date: {error}.") from None
         return text
 
 

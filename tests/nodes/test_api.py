@@ -123,6 +123,13 @@ def test_a_replayed_token_is_refused(app, keys):
     ({"subject": {"name": "张三"}, "record_types": ["census"], "purpose": "p",
       "request_id": "r"}, "record_types.0"),
     ({"subject": {"id_number": "1234"}, "purpose": "p", "request_id": "r"}, "subject.id_number"),
+    # dates of the right form that are no possible date: a 422, not a 500
+    ({"subject": {"name": "张三", "birth_date": "1593-11-19"}, "purpose": "p",
+      "request_id": "r"}, "subject.birth_date"),
+    ({"subject": {"name": "张三", "birth_date": "1952-02-30"}, "purpose": "p",
+      "request_id": "r"}, "subject.birth_date"),
+    ({"subject": {"name": "张三"}, "event_date_to": "2300", "purpose": "p", "request_id": "r"},
+     "event_date_to"),
     ({"subject": {"name": "张三"}, "purpose": "p", "request_id": "r", "extra": 1}, "extra"),
 ])
 def test_invalid_requests_get_field_errors(hub, body, field):
