@@ -140,6 +140,14 @@ def test_invalid_requests_get_field_errors(hub, body, field):
     assert field in response.json["errors"], response.json
 
 
+def test_an_id_number_born_outside_the_standards_years_is_searched_without_a_birth_date(hub):
+    """A well-formed number whose check digit is right but whose birth year (1593) no
+    catalogue date can have: searched by the number alone."""
+    response = hub.search({"id_number": "510502159311190011"})
+    assert response.status_code == 200, response.json
+    assert response.json["records"] == []
+
+
 def test_malformed_json_is_a_400_problem_not_a_500(hub):
     response = hub.client.post("/v1/search", data=b"{not json",
                                headers={"Authorization": f"Bearer {hub.token()}",
