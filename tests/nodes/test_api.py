@@ -148,6 +148,14 @@ def test_an_id_number_born_outside_the_standards_years_is_searched_without_a_bir
     assert response.json["records"] == []
 
 
+def test_a_nul_character_is_a_400_problem_not_a_500(hub):
+    """PostgreSQL's text cannot hold U+0000: refused before the search or lookup."""
+    searched = hub.search({"name": "张\x00国华"})
+    assert searched.status_code == 400 and searched.mimetype == "application/problem+json"
+    looked_up = hub.record("510500/marriage/LZ%00")
+    assert looked_up.status_code == 400 and looked_up.mimetype == "application/problem+json"
+
+
 def test_malformed_json_is_a_400_problem_not_a_500(hub):
     response = hub.client.post("/v1/search", data=b"{not json",
                                headers={"Authorization": f"Bearer {hub.token()}",
