@@ -8,7 +8,7 @@ import logging
 from http import HTTPStatus
 
 import swagger_ui_bundle
-from apispec import BasePlugin
+from apispec import APISpec, BasePlugin
 from flask import Blueprint, Flask, Response, json, send_from_directory
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
@@ -59,9 +59,18 @@ def flatten_errors(messages: object, prefix: str = "") -> dict[str, list[str]]:
     return flat
 
 
+MALFORMED = "MALFORMED_REQUEST"  # the response component every operation's 400 refers to
+
+
 class ProblemJsonPlugin(BasePlugin):
     """Documents every answer of ProblemSchema as `application/problem+json`, the media type
-    `problem_response` sends, where flask-smorest would say `application/json`."""
+    `problem_response` sends, where flask-smorest would say `application/json`; and the 400
+    that any operation may answer (a body that is not JSON, a NUL character anywhere:
+    `runtime.nul_characters`), which flask-smorest leaves to `default`."""
+
+    def init_spec(self, spec: APISpec) -> None:
+        super().init_spec(spec)
+        self.spec = spec
 
     def response_helper(self, response: dict, **kwargs: object) -> dict:
         return _as_problem(response)
@@ -69,9 +78,15 @@ class ProblemJsonPlugin(BasePlugin):
     def operation_helper(self, path: str | None = None, operations: dict | None = None,
                          **kwargs: object) -> None:
         for operation in (operations or {}).values():
-            for response in operation.get("responses", {}).values():
+            responses = operation.setdefault("responses", {})
+            for response in responses.values():
                 if isinstance(response, dict):
                     _as_problem(response)
+            own = 400 if 400 in responses else "400"  # flask-smorest keys statuses as ints
+            malformed = responses.setdefault(own, MALFORMED)
+            if isinstance(malformed, dict):  # its own 400 (OAuth's): a problem is one too
+                malformed.setdefault("content", {}).setdefault(
+                    PROBLEM_JSON, {"schema": self.spec.components.get_ref("schema", "Problem")})
 
 
 def _as_problem(response: dict) -> dict:
@@ -99,6 +114,10 @@ class ProblemApi(Api):
         spec_kwargs["extra_plugins"] = [*spec_kwargs.get("extra_plugins", ()),
                                         ProblemJsonPlugin()]
         super().__init__(app, spec_kwargs=spec_kwargs, **kwargs)
+        self.spec.components.response(MALFORMED, {
+            "description": "Malformed: a body that is not JSON, or a NUL character (U+0000) "
+                           "anywhere in the request",
+            "content": {PROBLEM_JSON: {"schema": ProblemSchema}}}, lazy=True)
 
     def handle_http_exception(self, error: HTTPException):  # type: ignore[override]
         status = error.code or 500
