@@ -114,6 +114,7 @@ class Certificates(MethodView):
     @blp.doc(security=SESSION)
     @blp.arguments(KioskIssueSchema)
     @blp.response(201, KioskCertificateSchema)
+    @blp.alt_response(401, schema=ProblemSchema, description="The session ended")
     @blp.alt_response(403, schema=ProblemSchema,
                       description="A record held by another archive: request it instead")
     def post(self, body: dict) -> dict:
@@ -128,6 +129,7 @@ class Certificates(MethodView):
 class CertificatePdf(MethodView):
     @blp.doc(security=SESSION, responses={"200": {"description": "The PDF", "content": {
         "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
+    @blp.alt_response(401, schema=ProblemSchema, description="The session ended")
     @blp.alt_response(404, schema=ProblemSchema, description="No such certificate of yours")
     def get(self, certificate_no: str) -> Response:
         """The certificate's PDF, to print."""
