@@ -2,6 +2,7 @@
 
 import base64
 import json
+import re
 import time
 
 import jwt
@@ -173,3 +174,13 @@ def test_health_docs_and_openapi(app):
     assert docs.status_code == 200 and b"/_swagger-ui/swagger-ui-bundle.js" in docs.data
     assert client.get("/_swagger-ui/swagger-ui-bundle.js").status_code == 200
     assert client.get("/nope").mimetype == "application/problem+json"
+
+
+def test_the_documented_date_pattern_holds_the_standards_years(app):
+    """A client (or a fuzzer) that follows the document sends only dates the node takes."""
+    spec = app.test_client().get("/openapi.json").json
+    pattern = re.compile(spec["components"]["schemas"]["Subject"]["properties"]["birth_date"]
+                         ["pattern"])
+    assert [bool(pattern.match(d)) for d in ("1800", "1952-03-04", "2100-12", "1799", "2101",
+                                            "1952-13")] == [True, True, True, False, False,
+                                                             False]
