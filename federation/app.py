@@ -30,6 +30,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from federation.resources import batches, certificates, nodes, queries, verify
     from runtime import health
     from runtime.errors import DomainError
+    from runtime.nul_characters import refuse_nul_characters
     from runtime.observability import init_observability
     from runtime.problems import register_problem_handlers
 
@@ -59,6 +60,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         surface.register(app)
     init_background(app)  # Celery with Redis, or in the hub's own process
     init_observability(app, "hub", settings.log_format)  # /metrics, request ids, logs
+    refuse_nul_characters(app)  # before any view, and any surface's own checks
     from federation.probes import NodeHealthMetrics
     from runtime.metrics import EXTENSION
 

@@ -1,6 +1,9 @@
 """The kiosk API v1: open a session with a card read, then the person's own records,
 certificates and cross-archive requests, each call authenticated by the session token."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import Response, current_app, g, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -30,6 +33,7 @@ sessions_blp = Blueprint("kiosk_sessions", __name__, url_prefix=PREFIX,
                          description="A session opened by reading the person's ID card")
 blp = Blueprint("kiosk", __name__, url_prefix=PREFIX,
                 description="The person's own records, certificates and requests")
+View = TypeVar("View", bound=Callable[..., object])
 
 
 def limiter() -> RateLimiter:
@@ -43,6 +47,15 @@ def authenticate() -> None:
                                                       token)
     g.kiosk_token = token
     limiter().check(f"kiosk:{g.identity.subject}")
+
+
+def rate_limited(blueprint: Blueprint) -> Callable[[View], View]:
+    """The OpenAPI side of `limiter` on one operation: every call counts (per person, or
+    per address for opening a session)."""
+    return blueprint.alt_response(429, schema=ProblemSchema, description="Too many calls: "
+                                  "wait (Retry-After)", headers={"Retry-After": {
+                                      "description": "seconds to wait",
+                                      "schema": {"type": "integer"}}})
 
 
 def no_store(response: Response) -> Response:
@@ -62,6 +75,7 @@ def _status() -> dict:
 
 @sessions_blp.route("/sessions")
 class Sessions(MethodView):
+    @rate_limited(sessions_blp)
     @sessions_blp.arguments(CardAssertionSchema)
     @sessions_blp.response(201, OpenedSessionSchema)
     @sessions_blp.alt_response(401, schema=ProblemSchema,
@@ -79,6 +93,7 @@ class Sessions(MethodView):
 
 @blp.route("/session")
 class CurrentSession(MethodView):
+    @rate_limited(blp)
     @blp.doc(security=SESSION)
     @blp.response(200, SessionStatusSchema)
     @blp.alt_response(401, schema=ProblemSchema, description="The session ended")
@@ -89,6 +104,7 @@ class CurrentSession(MethodView):
 
 @blp.route("/sessions/finish")
 class SessionFinish(MethodView):
+    @rate_limited(blp)
     @blp.doc(security=SESSION)
     @blp.response(204)
     @blp.alt_response(401, schema=ProblemSchema, description="The session already ended")
@@ -99,6 +115,7 @@ class SessionFinish(MethodView):
 
 @blp.route("/records")
 class Records(MethodView):
+    @rate_limited(blp)
     @blp.doc(security=SESSION)
     @blp.arguments(RecordsRequestSchema)
     @blp.response(200, KioskRecordsSchema)
@@ -111,9 +128,11 @@ class Records(MethodView):
 
 @blp.route("/certificates")
 class Certificates(MethodView):
+    @rate_limited(blp)
     @blp.doc(security=SESSION)
     @blp.arguments(KioskIssueSchema)
     @blp.response(201, KioskCertificateSchema)
+    @blp.alt_response(401, schema=ProblemSchema, description="The session ended")
     @blp.alt_response(403, schema=ProblemSchema,
                       description="A record held by another archive: request it instead")
     def post(self, body: dict) -> dict:
@@ -126,8 +145,10 @@ class Certificates(MethodView):
 
 @blp.route("/certificates/<string:certificate_no>/pdf")
 class CertificatePdf(MethodView):
+    @rate_limited(blp)
     @blp.doc(security=SESSION, responses={"200": {"description": "The PDF", "content": {
         "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
+    @blp.alt_response(401, schema=ProblemSchema, description="The session ended")
     @blp.alt_response(404, schema=ProblemSchema, description="No such certificate of yours")
     def get(self, certificate_no: str) -> Response:
         """The certificate's PDF, to print."""
@@ -138,6 +159,7 @@ class CertificatePdf(MethodView):
 
 @blp.route("/requests")
 class Requests(MethodView):
+    @rate_limited(blp)
     @blp.doc(security=SESSION)
     @blp.arguments(SelfApplicationSchema)
     @blp.response(201, KioskRequestSchema)

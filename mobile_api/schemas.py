@@ -87,6 +87,8 @@ class StepSchema(Schema):
 
 
 class HoldingPartSchema(HoldingArchiveSchema):
+    answered_at = fields.DateTime(allow_none=True)  # `progress` gives datetimes, as elsewhere
+
     class Meta:
         exclude = ("query_id",)
 

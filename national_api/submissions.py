@@ -4,6 +4,9 @@ Every call carries the access token of the token endpoint; only national tokens 
 accepted on this surface, and a client sees only the requests it submitted (404 otherwise).
 """
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import Response, g, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -20,6 +23,7 @@ from schemas.casework import RequestSchema
 from schemas.search import ProblemSchema
 
 BEARER = [{"bearerToken": []}]
+View = TypeVar("View", bound=Callable[..., object])
 # `request_view` already gives ISO strings, which RequestSchema's DateTime fields cannot
 # dump: the view is sent as it is, and RequestSchema documents it
 blp = Blueprint("national_requests", __name__, url_prefix="/national/api/v1/requests",
@@ -34,9 +38,18 @@ def national_only() -> None:
                                "/national/api/v1/token.")
 
 
+def platform_clients_only(view: View) -> View:
+    """The OpenAPI side of `national_only` on one operation."""
+    view = blp.alt_response(401, schema=ProblemSchema,
+                            description="No token, or a refused one")(view)
+    return blp.alt_response(403, schema=ProblemSchema,
+                            description="Not a national platform client's token")(view)
+
+
 @blp.route("")
 class Requests(MethodView):
     @blp.doc(security=BEARER)
+    @platform_clients_only
     @blp.arguments(IdempotencyHeaderSchema, location="headers")
     @blp.arguments(NationalApplicationSchema)
     @blp.response(201, RequestSchema, description="Filed")
@@ -59,6 +72,7 @@ class Requests(MethodView):
 @blp.route("/<string:request_no>")
 class RequestStatus(MethodView):
     @blp.doc(security=BEARER)
+    @platform_clients_only
     @blp.response(200, RequestSchema)
     @blp.alt_response(404, schema=ProblemSchema, description="Not a request of this client")
     def get(self, request_no: str) -> Response:
@@ -70,6 +84,7 @@ class RequestStatus(MethodView):
 @blp.route("/<string:request_no>/result")
 class RequestResult(MethodView):
     @blp.doc(security=BEARER)
+    @platform_clients_only
     @blp.response(200, ResultSchema)
     @blp.alt_response(404, schema=ProblemSchema, description="Not a request of this client")
     def get(self, request_no: str) -> dict:
@@ -81,6 +96,7 @@ class RequestResult(MethodView):
 
 @blp.route("/<string:request_no>/certificates/<string:certificate_no>/pdf")
 class RequestCertificatePdf(MethodView):
+    @platform_clients_only
     @blp.doc(security=BEARER, responses={"200": {"description": "The PDF", "content": {
         "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
     @blp.alt_response(404, schema=ProblemSchema,

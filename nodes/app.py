@@ -27,6 +27,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from nodes.resources import v1
     from runtime import health
     from runtime.errors import DomainError
+    from runtime.nul_characters import refuse_nul_characters
     from runtime.observability import init_observability
     from runtime.problems import register_problem_handlers
 
@@ -39,4 +40,5 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     register_swagger_assets(app)
     register_problem_handlers(app, DomainError, "liancha-node")
     init_observability(app, "node", settings.log_format)  # /metrics, request ids, logs
+    refuse_nul_characters(app)  # before any view, and any surface's own checks
     return app

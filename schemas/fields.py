@@ -4,11 +4,15 @@ import re
 
 from marshmallow import ValidationError, fields, validate
 
+from schemas import partial_dates
+
 RECORD_TYPES = ("marriage", "forestry_right", "sent_down_youth", "employment")
 GENDERS = ("M", "F", "U")
 ACCESS_LEVELS = ("open", "restricted")
 
-_PARTIAL_ISO = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+# the years the standard's dates hold (schemas.partial_dates): 1800..2100
+_PARTIAL_ISO = re.compile(
+    r"^(1[89]\d\d|20\d\d|2100)(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 _ID18 = re.compile(r"^\d{17}[\dX]$")
 ARCHIVE_CODE = re.compile(r"^\d{6}$")
 
@@ -20,7 +24,8 @@ class PartialDate(fields.String):
         kwargs.setdefault("metadata", {})
         kwargs["metadata"] = {
             "pattern": _PARTIAL_ISO.pattern,
-            "description": "partial ISO date: YYYY, YYYY-MM or YYYY-MM-DD",
+            "description": "partial ISO date: YYYY, YYYY-MM or YYYY-MM-DD, a possible date "
+                           "in the years 1800..2100",
             "example": "1975-03",
             **kwargs["metadata"],  # type: ignore[dict-item]
         }
@@ -29,7 +34,12 @@ class PartialDate(fields.String):
     def _deserialize(self, value: object, attr: str | None, data: object, **kwargs: object) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
         if not _PARTIAL_ISO.match(text):
-            raise ValidationError("Use a partial ISO date: YYYY, YYYY-MM or YYYY-MM-DD.")
+            raise ValidationError("Use a partial ISO date of the years 1800..2100: YYYY, "
+                                  "YYYY-MM or YYYY-MM-DD.")
+        try:  # of the right form, but also a possible date: no 1593, no 1952-02-30
+            partial_dates.PartialDate.from_iso(text)
+        except partial_dates.InvalidDate as error:
+            raise ValidationError(f"Not a possible date: {error}.") from None
         return text
 
 

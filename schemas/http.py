@@ -8,6 +8,7 @@ import logging
 from http import HTTPStatus
 
 import swagger_ui_bundle
+from apispec import APISpec, BasePlugin
 from flask import Blueprint, Flask, Response, json, send_from_directory
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
@@ -58,10 +59,65 @@ def flatten_errors(messages: object, prefix: str = "") -> dict[str, list[str]]:
     return flat
 
 
+MALFORMED = "MALFORMED_REQUEST"  # the response component every operation's 400 refers to
+
+
+class ProblemJsonPlugin(BasePlugin):
+    """Documents every answer of ProblemSchema as `application/problem+json`, the media type
+    `problem_response` sends, where flask-smorest would say `application/json`; and the 400
+    that any operation may answer (a body that is not JSON, a NUL character anywhere:
+    `runtime.nul_characters`), which flask-smorest leaves to `default`."""
+
+    def init_spec(self, spec: APISpec) -> None:
+        super().init_spec(spec)
+        self.spec = spec
+
+    def response_helper(self, response: dict, **kwargs: object) -> dict:
+        return _as_problem(response)
+
+    def operation_helper(self, path: str | None = None, operations: dict | None = None,
+                         **kwargs: object) -> None:
+        for operation in (operations or {}).values():
+            responses = operation.setdefault("responses", {})
+            for response in responses.values():
+                if isinstance(response, dict):
+                    _as_problem(response)
+            own = 400 if 400 in responses else "400"  # flask-smorest keys statuses as ints
+            malformed = responses.setdefault(own, MALFORMED)
+            if isinstance(malformed, dict):  # its own 400 (OAuth's): a problem is one too
+                malformed.setdefault("content", {}).setdefault(
+                    PROBLEM_JSON, {"schema": self.spec.components.get_ref("schema", "Problem")})
+
+
+def _as_problem(response: dict) -> dict:
+    content = response.get("content", {})
+    described = content.get("application/json")
+    if described and _is_problem(described.get("schema")):
+        content[PROBLEM_JSON] = content.pop("application/json")
+    return response
+
+
+def _is_problem(schema: object) -> bool:
+    if isinstance(schema, dict):  # already a reference to the component
+        return schema.get("$ref", "").rsplit("/", 1)[-1] == "Problem"
+    return schema is ProblemSchema or isinstance(schema, ProblemSchema)
+
+
 class ProblemApi(Api):
-    """A flask-smorest Api whose every error answer is problem+json."""
+    """A flask-smorest Api whose every error answer is problem+json, and documented so."""
 
     ERROR_SCHEMA = ProblemSchema
+
+    def __init__(self, app: Flask | None = None, *, spec_kwargs: dict | None = None,
+                 **kwargs: object) -> None:
+        spec_kwargs = dict(spec_kwargs or {})
+        spec_kwargs["extra_plugins"] = [*spec_kwargs.get("extra_plugins", ()),
+                                        ProblemJsonPlugin()]
+        super().__init__(app, spec_kwargs=spec_kwargs, **kwargs)
+        self.spec.components.response(MALFORMED, {
+            "description": "Malformed: a body that is not JSON, or a NUL character (U+0000) "
+                           "anywhere in the request",
+            "content": {PROBLEM_JSON: {"schema": ProblemSchema}}}, lazy=True)
 
     def handle_http_exception(self, error: HTTPException):  # type: ignore[override]
         status = error.code or 500

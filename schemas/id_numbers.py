@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from stdnum.cn import ric
 
+from schemas.partial_dates import MAX_YEAR, MIN_YEAR
+
 _BODY_17 = re.compile(r"[0-9]{17}")
 _FORM_18 = re.compile(r"[0-9]{17}[0-9X]")
 _FORM_15 = re.compile(r"[0-9]{15}")
@@ -95,10 +97,14 @@ def _clean(raw: str) -> str:
 
 
 def _birth_date(normalized: str) -> datetime.date | None:
+    """The birth date the number carries, if it is a date the standard can hold at all (a
+    year of 1593 is a typo, like a 30 February)."""
     try:
-        return datetime.date(int(normalized[6:10]), int(normalized[10:12]), int(normalized[12:14]))
+        born = datetime.date(int(normalized[6:10]), int(normalized[10:12]),
+                             int(normalized[12:14]))
     except ValueError:
         return None
+    return born if MIN_YEAR <= born.year <= MAX_YEAR else None
 
 
 def _has_real_birth_date(normalized: str) -> bool:

@@ -1,6 +1,9 @@
 """The clerk workbench API, `/clerk/api/v1`: log in, see the archive's work, file a request
 at the counter, and take each step of the cross-archive request (English problem+json)."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import Response, current_app, g, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -37,6 +40,7 @@ BEARER = [{"bearerToken": []}]
 # `request_view` gives ISO strings, which RequestSchema's Date and DateTime fields cannot
 # dump (marshmallow 4): the views send the request as it is; RequestSchema documents it
 THROTTLE = "liancha.clerk_login_throttle"
+View = TypeVar("View", bound=Callable[..., object])
 
 sessions = Blueprint("clerk_login", __name__, url_prefix=PREFIX,
                      description="A clerk's login: the bearer token for the other operations")
@@ -63,6 +67,21 @@ def authenticate() -> None:
     g.identity = clerk()
 
 
+def clerks_only(view: View) -> View:
+    """The OpenAPI side of `authenticate` and of the permission matrix on one operation."""
+    view = blp.doc(security=BEARER)(view)
+    view = blp.alt_response(401, schema=ProblemSchema,
+                            description="No token, or a refused one")(view)
+    return blp.alt_response(403, schema=ProblemSchema, description="Not a clerk's token, or "
+                            "the clerk's role may not do this")(view)
+
+
+def request_of_the_archive(view: View) -> View:
+    """An operation on one request: 404 for one the clerk's archive does not take part in."""
+    return blp.alt_response(404, schema=ProblemSchema, description="No such request for "
+                            "this archive")(view)
+
+
 @sessions.route("/login")
 class Login(MethodView):
     @sessions.arguments(LoginSchema)
@@ -81,7 +100,7 @@ class Login(MethodView):
 
 @blp.route("")
 class Requests(MethodView):
-    @blp.doc(security=BEARER)
+    @clerks_only
     @blp.arguments(StateArgsSchema, location="query")
     @blp.response(200, RequestSchema(many=True))
     def get(self, args: dict) -> Response:
@@ -89,10 +108,9 @@ class Requests(MethodView):
         return jsonify(list_requests(context.session(), context.settings(), g.identity,
                                      args.get("state")))
 
-    @blp.doc(security=BEARER)
+    @clerks_only
     @blp.arguments(OnBehalfApplicationSchema)
     @blp.response(201, RequestSchema)
-    @blp.alt_response(403, schema=ProblemSchema, description="Not a receiving clerk")
     def post(self, body: dict) -> tuple[Response, int]:
         """File a request at the counter (申请), with the requester's documents."""
         settings = context.settings()
@@ -102,7 +120,7 @@ class Requests(MethodView):
 
 @blp.route("/overdue")
 class Overdue(MethodView):
-    @blp.doc(security=BEARER)
+    @clerks_only
     @blp.arguments(OverdueArgsSchema, location="query")
     @blp.response(200, RequestSchema(many=True))
     def get(self, args: dict) -> Response:
@@ -123,10 +141,9 @@ class Reminders(MethodView):
 
 @blp.route("/<string:request_no>")
 class RequestByNo(MethodView):
-    @blp.doc(security=BEARER)
+    @clerks_only
     @blp.response(200, RequestSchema)
-    @blp.alt_response(404, schema=ProblemSchema, description="No such request for this "
-                      "archive")
+    @request_of_the_archive
     def get(self, request_no: str) -> Response:
         """A request with its steps, holding archives' parts and history."""
         return jsonify(get_request(context.session(), context.settings(), g.identity,
@@ -135,7 +152,8 @@ class RequestByNo(MethodView):
 
 @blp.route("/<string:request_no>/accept")
 class Accept(MethodView):
-    @blp.doc(security=BEARER)
+    @clerks_only
+    @request_of_the_archive
     @blp.arguments(AcceptSchema)
     @blp.response(200, RequestSchema)
     @blp.alt_response(409, schema=ProblemSchema, description="Not waiting for acceptance")
@@ -148,7 +166,8 @@ class Accept(MethodView):
 
 @blp.route("/<string:request_no>/search")
 class Search(MethodView):
-    @blp.doc(security=BEARER)
+    @clerks_only
+    @request_of_the_archive
     @blp.response(200, QueryAnswerSchema)
     @blp.alt_response(409, schema=ProblemSchema, description="Not accepted (yet)")
     def post(self, request_no: str) -> dict:
@@ -160,7 +179,8 @@ class Search(MethodView):
 
 @blp.route("/<string:request_no>/assist")
 class Assist(MethodView):
-    @blp.doc(security=BEARER)
+    @clerks_only
+    @request_of_the_archive
     @blp.arguments(AssistSchema)
     @blp.response(200, RequestSchema)
     @blp.alt_response(409, schema=ProblemSchema, description="Nothing to answer now")
@@ -172,7 +192,8 @@ class Assist(MethodView):
 
 @blp.route("/<string:request_no>/complete")
 class Complete(MethodView):
-    @blp.doc(security=BEARER)
+    @clerks_only
+    @request_of_the_archive
     @blp.arguments(CompleteSchema)
     @blp.response(200, RequestSchema)
     @blp.alt_response(409, schema=ProblemSchema, description="An archive has not answered")
@@ -184,7 +205,8 @@ class Complete(MethodView):
 
 @blp.route("/<string:request_no>/refuse")
 class Refuse(MethodView):
-    @blp.doc(security=BEARER)
+    @clerks_only
+    @request_of_the_archive
     @blp.arguments(ReasonSchema)
     @blp.response(200, RequestSchema)
     @blp.alt_response(409, schema=ProblemSchema, description="Already closed")

@@ -36,6 +36,7 @@ class Certificates(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(IssueRequestSchema)
     @blp.response(201, CertificateSchema)
+    @blp.alt_response(401, schema=ProblemSchema, description="Missing or refused token")
     @blp.alt_response(403, schema=ProblemSchema, description="Not a clerk")
     @blp.alt_response(409, schema=ProblemSchema, description="No-record certificate from an "
                                                              "incomplete query")
@@ -50,6 +51,7 @@ class Certificates(MethodView):
 class CertificateById(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, CertificateSchema)
+    @blp.alt_response(401, schema=ProblemSchema, description="Missing or refused token")
     @blp.alt_response(404, schema=ProblemSchema, description="No such certificate for you")
     def get(self, certificate_no: str) -> dict:
         """A certificate's registry entry."""
@@ -60,6 +62,7 @@ class CertificateById(MethodView):
 class CertificatePdf(MethodView):
     @blp.doc(security=BEARER, responses={"200": {"description": "The PDF", "content": {
         "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
+    @blp.alt_response(401, schema=ProblemSchema, description="Missing or refused token")
     @blp.alt_response(404, schema=ProblemSchema, description="No such certificate for you")
     def get(self, certificate_no: str) -> Response:
         """The certificate's PDF, exactly as issued."""
@@ -73,7 +76,9 @@ class CertificateRevocation(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(RevokeRequestSchema)
     @blp.response(200, CertificateSchema)
+    @blp.alt_response(401, schema=ProblemSchema, description="Missing or refused token")
     @blp.alt_response(403, schema=ProblemSchema, description="Not the issuing archive")
+    @blp.alt_response(404, schema=ProblemSchema, description="No such certificate for you")
     def post(self, body: dict, certificate_no: str) -> dict:
         """Revoke a certificate, with the reason verifiers will be shown."""
         return _answer(revoke_certificate(context.session(), g.identity, certificate_no,

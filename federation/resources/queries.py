@@ -35,6 +35,7 @@ class QueryById(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, QueryAnswerSchema)
     @blp.alt_response(401, schema=ProblemSchema, description="Missing or refused token")
+    @blp.alt_response(403, schema=ProblemSchema, description="Not allowed for this role")
     @blp.alt_response(404, schema=ProblemSchema, description="No such query for this caller")
     def get(self, query_id: str) -> dict:
         """A query's answer as it was given."""

@@ -20,6 +20,7 @@ from federation.permissions import MATRIX
 from tests.federation.permission_world import (
     CALLERS,
     CLERKS,
+    DOCUMENTS,
     KIOSK,
     OPERATIONS,
     RECEIVING,
@@ -228,6 +229,21 @@ def test_every_documented_operation_has_expectations(world: World) -> None:
     assert not stale, f"rows of EXPECTED no OpenAPI document lists: {stale}"
     assert set(OPERATIONS) == set(EXPECTED)
     assert all(len(row) == len(CALLERS) for row in EXPECTED.values())
+
+
+def test_every_status_of_the_matrix_is_documented(world: World) -> None:
+    """Each status an operation answers some caller is listed in its document, not left to
+    `default`: a client reads there which refusals to expect."""
+    undocumented = []
+    for document in sorted(DOCUMENTS):
+        for path, item in world.client.get(document).get_json()["paths"].items():
+            for method, operation in item.items():
+                statuses = set(EXPECTED.get((method.upper(), path), ()))
+                missing = sorted(str(status) for status in statuses
+                                 if str(status) not in operation.get("responses", {}))
+                if missing:
+                    undocumented.append(f"{method.upper()} {path}: {', '.join(missing)}")
+    assert not undocumented, "statuses not documented:\n" + "\n".join(undocumented)
 
 
 def test_every_success_is_allowed_by_the_matrix() -> None:

@@ -2,6 +2,7 @@
 
 import base64
 import json
+import re
 import time
 
 import jwt
@@ -123,6 +124,13 @@ def test_a_replayed_token_is_refused(app, keys):
     ({"subject": {"name": "张三"}, "record_types": ["census"], "purpose": "p",
       "request_id": "r"}, "record_types.0"),
     ({"subject": {"id_number": "1234"}, "purpose": "p", "request_id": "r"}, "subject.id_number"),
+    # dates of the right form that are no possible date: a 422, not a 500
+    ({"subject": {"name": "张三", "birth_date": "1593-11-19"}, "purpose": "p",
+      "request_id": "r"}, "subject.birth_date"),
+    ({"subject": {"name": "张三", "birth_date": "1952-02-30"}, "purpose": "p",
+      "request_id": "r"}, "subject.birth_date"),
+    ({"subject": {"name": "张三"}, "event_date_to": "2300", "purpose": "p", "request_id": "r"},
+     "event_date_to"),
     ({"subject": {"name": "张三"}, "purpose": "p", "request_id": "r", "extra": 1}, "extra"),
 ])
 def test_invalid_requests_get_field_errors(hub, body, field):
@@ -131,6 +139,22 @@ def test_invalid_requests_get_field_errors(hub, body, field):
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
     assert field in response.json["errors"], response.json
+
+
+def test_an_id_number_born_outside_the_standards_years_is_searched_without_a_birth_date(hub):
+    """A well-formed number whose check digit is right but whose birth year (1593) no
+    catalogue date can have: searched by the number alone."""
+    response = hub.search({"id_number": "510502159311190011"})
+    assert response.status_code == 200, response.json
+    assert response.json["records"] == []
+
+
+def test_a_nul_character_is_a_400_problem_not_a_500(hub):
+    """PostgreSQL's text cannot hold U+0000: refused before the search or lookup."""
+    searched = hub.search({"name": "张\x00国华"})
+    assert searched.status_code == 400 and searched.mimetype == "application/problem+json"
+    looked_up = hub.record("510500/marriage/LZ%00")
+    assert looked_up.status_code == 400 and looked_up.mimetype == "application/problem+json"
 
 
 def test_malformed_json_is_a_400_problem_not_a_500(hub):
@@ -150,3 +174,13 @@ def test_health_docs_and_openapi(app):
     assert docs.status_code == 200 and b"/_swagger-ui/swagger-ui-bundle.js" in docs.data
     assert client.get("/_swagger-ui/swagger-ui-bundle.js").status_code == 200
     assert client.get("/nope").mimetype == "application/problem+json"
+
+
+def test_the_documented_date_pattern_holds_the_standards_years(app):
+    """A client (or a fuzzer) that follows the document sends only dates the node takes."""
+    spec = app.test_client().get("/openapi.json").json
+    pattern = re.compile(spec["components"]["schemas"]["Subject"]["properties"]["birth_date"]
+                         ["pattern"])
+    assert [bool(pattern.match(d)) for d in ("1800", "1952-03-04", "2100-12", "1799", "2101",
+                                            "1952-13")] == [True, True, True, False, False,
+                                                             False]

@@ -82,7 +82,9 @@ def test_bad_check_character_is_kept_not_raised() -> None:
     assert parsed.was_15 is False
 
 
-@pytest.mark.parametrize("birth", ["19490230", "19491301", "19490001", "19490100", "00000000"])
+# 1593 and 2150: real calendar dates, but outside the years the standard's dates hold
+@pytest.mark.parametrize("birth", ["19490230", "19491301", "19490001", "19490100", "00000000",
+                                   "15931119", "21501119"])
 def test_impossible_birth_date_is_invalid_even_with_right_check(birth: str) -> None:
     number = make_id(birth=birth)
     parsed = parse_id_number(number)

@@ -155,6 +155,10 @@ def test_calls_are_rate_limited_per_session_identity(kiosk):
     limited = kiosk.get("/session", token)
     assert limited.json["detail"] == "操作过于频繁，请稍候一分钟再试。"
     assert int(limited.headers["Retry-After"]) >= 1
+    document = kiosk.hub.get("/kiosk/openapi.json").json
+    for path, item in document["paths"].items():
+        for method in set(item) & {"get", "post"}:
+            assert "Retry-After" in item[method]["responses"]["429"]["headers"], (method, path)
 
 
 def test_the_kiosk_api_has_its_own_openapi_document(kiosk):

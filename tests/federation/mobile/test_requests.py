@@ -88,6 +88,10 @@ def test_a_citizen_follows_their_request_to_its_certificate(federation, zhang, o
     parts = {a["code"]: a for a in progress["holding_archives"]}
     assert parts["500118"]["state_label"] == "已查到" and "query_id" not in parts["500118"]
     assert parts["500116"]["note"] == "经查无此人下乡记录"
+    # RFC 3339, as the document's `date-time` says, like every other time of the answer
+    answered = [part["answered_at"] for part in parts.values()]
+    assert all(moment[10] == "T" for moment in answered), answered
+    assert progress["steps"][2]["at"] == max(answered)
     assert [(e["action_label"], e["actor"]) for e in progress["events"]] == [
         ("提交申请", "本人"), ("受理", "泸州市档案馆"), ("协办答复", "重庆市永川区档案馆"),
         ("协办答复", "重庆市江津区档案馆"), ("办结", "泸州市档案馆")]
