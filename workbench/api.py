@@ -131,7 +131,7 @@ class Overdue(MethodView):
 
 @blp.route("/reminders")
 class Reminders(MethodView):
-    @blp.doc(security=BEARER)
+    @clerks_only
     @blp.response(200, ReminderSchema(many=True))
     def get(self) -> list[dict]:
         """Steps the archive owes that fall due by the next working day, or are overdue

@@ -34,6 +34,7 @@ class BatchById(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, BatchSchema)
     @blp.alt_response(401, schema=ProblemSchema, description="Missing or refused token")
+    @blp.alt_response(403, schema=ProblemSchema, description="Not a clerk who issues")
     @blp.alt_response(404, schema=ProblemSchema, description="No such batch of your archive")
     def get(self, batch_id: str) -> dict:
         """A batch's progress: each item's state and certificate number."""
