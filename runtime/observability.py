@@ -71,12 +71,16 @@ def _finish(response: Response) -> Response:
 
 
 def _loggable_path() -> str:
-    """The path without its query string, secret url variables replaced by their names."""
+    """The path without its query string, secret url variables replaced by their names,
+    and characters that are not printable escaped (a %0A in a path must not start a forged
+    line of the text log)."""
     path = request.path
     for name, value in (request.view_args or {}).items():
         if name in SECRET_VARIABLES and value:
             path = path.replace(str(value), f"<{name}>")
-    return path
+    if path.isprintable():
+        return path
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in path)
 
 
 def _unbind(_: BaseException | None) -> None:

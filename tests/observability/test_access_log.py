@@ -29,3 +29,11 @@ def test_probes_and_metrics_are_logged_at_debug_only(federation, caplog):
     caplog.set_level(logging.DEBUG, "liancha.access")
     federation.hub.get("/healthz")
     assert [(line["level"], line["path"]) for line in access(caplog)] == [("DEBUG", "/healthz")]
+
+
+def test_a_path_cannot_forge_a_line_of_the_log(federation, caplog):
+    caplog.set_level(logging.INFO)
+    federation.hub.get("/api/v1/queries/x%0A2026-12-02 INFO liancha.access GET /forged 200")
+    [line] = access(caplog)
+    assert "\n" not in line["path"] and "\n" not in line["message"]
+    assert line["path"] == "/api/v1/queries/x\\n2026-12-02 INFO liancha.access GET /forged 200"
