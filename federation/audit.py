@@ -12,13 +12,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Integer, String, Text, select
+from sqlalchemy import DateTime, Integer, String, Text, func, select
+from sqlalchemy import event as orm_events
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from federation.models import Base
 from runtime.locked_rows import locked_row
 
 GENESIS = "0" * 64
+PENDING = "liancha.audit.pending"  # entries of the session's transaction, not yet chained
 
 
 class AuditEvent(Base):
@@ -26,7 +28,8 @@ class AuditEvent(Base):
 
     __tablename__ = "audit_events"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # given by the chain when it is linked: the head's last id + 1 (migration 0006)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     actor: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
@@ -51,16 +54,45 @@ class AuditHead(Base):
 
 def record(session: Session, *, actor: str, role: str, action: str, target: str,
            purpose: str | None = None, detail: dict | None = None) -> AuditEvent:
-    """Add an entry to the chain, in the caller's transaction (the caller commits)."""
-    head = locked_row(session, AuditHead, {"id": 1}, {"last_id": 0, "last_hash": GENESIS})
-    event = AuditEvent(at=datetime.now(UTC), actor=actor, role=role, action=action,
-                       target=target[:200], purpose=purpose, prev_hash=head.last_hash,
+    """Add an entry to the chain when the caller's transaction commits (with it, or not at
+    all: a rolled-back transaction leaves no entry)."""
+    entry = AuditEvent(at=datetime.now(UTC), actor=actor, role=role, action=action,
+                       target=target[:200], purpose=purpose,
                        detail=json.dumps(detail or {}, ensure_ascii=False, sort_keys=True))
-    session.add(event)
-    session.flush()  # the id is part of what the hash covers
-    event.hash = entry_hash(event)
-    head.last_id, head.last_hash = event.id, event.hash
-    return event
+    session.info.setdefault(PENDING, []).append(entry)
+    return entry
+
+
+@orm_events.listens_for(Session, "before_commit")
+def _chain_pending(session: Session) -> None:
+    """Link a committing transaction's entries onto the chain, last thing before the commit.
+
+    The chain's head is locked only now, after everything else the transaction writes is
+    flushed, so writers wait for each other only as long as it takes to add their entries:
+    the head row is every writer's one point of contention: while it is held, the entries
+    and the head are written in one flush and committed. (Registered on the Session class
+    when this module is imported: an entry must never be left out of a commit.)"""
+    pending: list[AuditEvent] = session.info.pop(PENDING, [])
+    if not pending:
+        return
+    session.flush()  # the rest of the transaction first, outside the head's lock
+    head = locked_row(session, AuditHead, {"id": 1}, {
+        "last_id": select(func.coalesce(func.max(AuditEvent.id), 0)).scalar_subquery(),
+        "last_hash": GENESIS})
+    # only the head's holder adds entries, so theirs are the ids after the head's: set
+    # here, they let every hash be made before anything is sent (one INSERT, then commit)
+    last_id, previous = head.last_id, head.last_hash
+    for entry in pending:
+        last_id += 1
+        entry.id, entry.prev_hash = last_id, previous
+        entry.hash = previous = entry_hash(entry)
+    session.add_all(pending)
+    head.last_id, head.last_hash = last_id, previous
+
+
+@orm_events.listens_for(Session, "after_rollback")
+def _drop_pending(session: Session) -> None:
+    session.info.pop(PENDING, None)
 
 
 def entry_hash(event: AuditEvent) -> str:
