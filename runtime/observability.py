@@ -9,6 +9,7 @@ log line. `/metrics` is not behind any authentication: bind or proxy it privatel
 
 import logging
 import time
+from contextvars import ContextVar
 
 from flask import Blueprint, Flask, Response, current_app, g, request, request_started
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -21,6 +22,8 @@ QUIET_ENDPOINTS = frozenset({"/metrics", "/healthz", "/readyz"})  # probes: acce
 # url variables that are bearer secrets (a certificate's signed QR token carries the masked
 # holder's name): the access log writes the variable's name instead of its value
 SECRET_VARIABLES = frozenset({"token"})
+
+_arrived: ContextVar[float | None] = ContextVar("liancha_request_arrived", default=None)
 
 blp = Blueprint("observability", __name__)
 
@@ -44,11 +47,19 @@ def init_observability(app: Flask, service: str, log_format: str = "text") -> No
     app.teardown_request(_unbind)
 
 
+def request_age_s() -> float:
+    """Seconds since the current request arrived (0 outside any request): what is left of
+    a deadline counted from the arrival is the deadline less this."""
+    arrived = _arrived.get()
+    return 0.0 if arrived is None else time.perf_counter() - arrived
+
+
 def _begin(sender: Flask, **_: object) -> None:
     g.x_request_id = request_ids.adopt(request.headers.get(request_ids.HEADER))
     g.observability_started = time.perf_counter()
     g.observability_tokens = (request_ids.bind(g.x_request_id),
-                              logs.bind_service(sender.extensions["liancha.service"]))
+                              logs.bind_service(sender.extensions["liancha.service"]),
+                              _arrived.set(g.observability_started))
 
 
 def _finish(response: Response) -> Response:
@@ -88,6 +99,7 @@ def _unbind(_: BaseException | None) -> None:
     if tokens is None:
         return
     try:
+        _arrived.reset(tokens[2])
         logs.unbind_service(tokens[1])
         request_ids.unbind(tokens[0])
     except ValueError:  # the tokens belong to another context: nothing of ours is bound here

@@ -92,13 +92,17 @@ class FanOut:
         return self._breakers[code].state
 
     def search(self, request: dict, archives: list[str] | None = None,
-               cache_scope: str | None = None) -> list[NodeOutcome]:
+               cache_scope: str | None = None,
+               within_s: float | None = None) -> list[NodeOutcome]:
         """One outcome per node in scope, in registry order; never raises for a node's fault.
 
         `cache_scope` names who asks (e.g. a clerk's archive): recent answers to the same
-        request in the same scope are reused (see cache.py); None never uses the cache."""
+        request in the same scope are reused (see cache.py); None never uses the cache.
+        `within_s` shortens the overall deadline (what is left of a request's own)."""
         started = time.monotonic()
-        overall_end = started + self.overall_deadline_s
+        overall_s = self.overall_deadline_s if within_s is None else min(
+            self.overall_deadline_s, max(within_s, 0.0))
+        overall_end = started + overall_s
         scope = self._scope(archives)
         body = orjson.dumps(request)
         outcomes: dict[str, NodeOutcome] = {}

@@ -22,6 +22,10 @@ from federation.merge import citizen_view, group_persons
 from federation.models import NodeAnswer, Query
 from federation.permissions import require
 from runtime.metrics import count_fanout
+from runtime.observability import request_age_s
+
+# what the hub keeps of a query's overall deadline to merge, record and send the answer
+ANSWER_RESERVE_S = 0.1
 
 
 def run_query(session: Session, settings: HubSettings, fanout: FanOut, identity: Identity,
@@ -37,7 +41,10 @@ def run_query(session: Session, settings: HubSettings, fanout: FanOut, identity:
         **{key: body[key] for key in ("record_types", "event_date_from", "event_date_to")
            if body.get(key)},
     }
-    outcomes = fanout.search(request, archives, cache_scope=_cache_scope(identity))
+    # the deadline counts from the request's arrival, and leaves time to answer
+    within_s = settings.overall_deadline_s - request_age_s() - ANSWER_RESERVE_S
+    outcomes = fanout.search(request, archives, cache_scope=_cache_scope(identity),
+                             within_s=within_s)
     count_fanout(outcomes)  # per-archive outcomes and latencies for /metrics
     records = sorted((r for o in outcomes if o.status == "ok" for r in o.records),
                      key=lambda r: (-r["match"]["score"], r["record_id"]))

@@ -49,3 +49,30 @@ def test_every_fault_gets_its_status_and_the_answer_comes_in_time(faulty_hub):
     assert all(n["error"] for n in answer["nodes"] if n["status"] != "ok")
     used = {r["archive"]["code"] for r in answer["records"]}
     assert used == {nodes[0].code}  # no record from a node whose answer failed
+
+
+def test_the_deadline_counts_from_the_requests_arrival(tmp_path: Path, database_url: str):
+    """Time the request spent before the fan-out (here a slow check before the view) comes
+    off the fan-out's time: the answer still comes by the overall deadline."""
+    node = FakeNode("520099", "慢档案馆", "hang", deadline_s=10.0)  # its own deadline: long
+    private, public = generate_key_pair(tmp_path / "identity")
+    hub_private, _ = generate_key_pair(tmp_path / "hub")
+    app = create_app({"NODES": [node.entry()], "DATABASE_URL": database_url,
+                      "SIGNING_KEY": hub_private, "IDENTITY_PUBLIC_KEY": public,
+                      "CERTIFICATE_KEYS": tmp_path / "certificate-keys",
+                      "NODE_DEADLINE_S": 10.0, "OVERALL_DEADLINE_S": 1.0})
+    app.before_request(lambda: time.sleep(0.4))  # e.g. a slow identity check
+    token = mint_clerk_token(load_private_key(hub_private), "clerk", "510500", ["holding"])
+    try:
+        started = time.monotonic()
+        response = app.test_client().post(
+            "/api/v1/queries", headers={"Authorization": f"Bearer {token}"},
+            json={"subject": {"name": "张伟"}, "purpose": "deadline test"})
+        elapsed = time.monotonic() - started
+    finally:
+        node.stop()
+    assert response.status_code == 200
+    [status] = response.json["nodes"]
+    assert status["status"] == "timeout"
+    assert 0.3 < status["latency_ms"] / 1000 < 0.6  # 1.0 s, less the 0.4 s, less 0.1 s
+    assert elapsed < 1.0 + 0.1
