@@ -12,14 +12,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Integer, String, Text, func, select
+from sqlalchemy import DateTime, Integer, String, Text, func, insert, select, update
 from sqlalchemy import event as orm_events
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm.attributes import set_committed_value
 
 from federation.models import Base
 from runtime.locked_rows import locked_row
 
 GENESIS = "0" * 64
+COLUMNS = ("id", "at", "actor", "role", "action", "target", "purpose", "detail", "prev_hash",
+           "hash")
 PENDING = "liancha.audit.pending"  # entries of the session's transaction, not yet chained
 
 
@@ -80,14 +83,19 @@ def _chain_pending(session: Session) -> None:
         "last_id": select(func.coalesce(func.max(AuditEvent.id), 0)).scalar_subquery(),
         "last_hash": GENESIS})
     # only the head's holder adds entries, so theirs are the ids after the head's: set
-    # here, they let every hash be made before anything is sent (one INSERT, then commit)
+    # here, they let every hash be made before anything is sent
     last_id, previous = head.last_id, head.last_hash
     for entry in pending:
         last_id += 1
         entry.id, entry.prev_hash = last_id, previous
         entry.hash = previous = entry_hash(entry)
-    session.add_all(pending)
-    head.last_id, head.last_hash = last_id, previous
+    session.execute(insert(AuditEvent), [
+        {column: getattr(entry, column) for column in COLUMNS} for entry in pending])
+    session.execute(update(AuditHead).where(AuditHead.id == 1)
+                    .values(last_id=last_id, last_hash=previous)
+                    .execution_options(synchronize_session=False))
+    for column, value in (("last_id", last_id), ("last_hash", previous)):
+        set_committed_value(head, column, value)  # the session's object as the row now is
 
 
 @orm_events.listens_for(Session, "after_rollback")

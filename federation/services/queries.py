@@ -10,7 +10,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from federation import audit
@@ -127,14 +127,14 @@ def _status(outcome: NodeOutcome) -> dict:
 
 def _record(session: Session, identity: Identity, purpose: str, subject: dict, answer: dict,
             outcomes: list[NodeOutcome], request_no: str | None) -> None:
-    session.add(Query(
-        query_id=answer["query_id"], created_at=datetime.now(UTC), actor=identity.subject,
-        role=identity.role, purpose=purpose, request_no=request_no,
-        actor_archive=identity.archive if identity.role == "clerk" else None,
-        subject=json.dumps(subject, ensure_ascii=False), complete=answer["complete"],
-        took_ms=answer["took_ms"], answer=json.dumps(answer, ensure_ascii=False),
-    ))
-    session.flush()  # the query row first: its evidence rows refer to it
+    # bulk statements rather than objects: the hub writes this for every query
+    session.execute(insert(Query), [{
+        "query_id": answer["query_id"], "created_at": datetime.now(UTC),
+        "actor": identity.subject, "role": identity.role, "purpose": purpose,
+        "request_no": request_no,
+        "actor_archive": identity.archive if identity.role == "clerk" else None,
+        "subject": json.dumps(subject, ensure_ascii=False), "complete": answer["complete"],
+        "took_ms": answer["took_ms"], "answer": json.dumps(answer, ensure_ascii=False)}])
     audit.record(session, actor=identity.subject, role=identity.role, action="query.run",
                  target=answer["query_id"], purpose=purpose,
                  detail={"complete": answer["complete"], "records": len(answer["records"]),
@@ -147,11 +147,10 @@ def _record(session: Session, identity: Identity, purpose: str, subject: dict, a
                      action="records.viewed", target=answer["query_id"], purpose=purpose,
                      detail={"records": [record["record_id"] for record in answer["records"]],
                              "request_no": request_no})
-    for outcome in outcomes:
-        session.add(NodeAnswer(
-            query_id=answer["query_id"], archive_code=outcome.archive["code"],
-            status=outcome.status, latency_ms=outcome.latency_ms, error=outcome.error,
-            body=outcome.evidence.body if outcome.evidence else None,
-            signature=outcome.evidence.signature if outcome.evidence else None,
-        ))
+    session.execute(insert(NodeAnswer), [{
+        "query_id": answer["query_id"], "archive_code": outcome.archive["code"],
+        "status": outcome.status, "latency_ms": outcome.latency_ms, "error": outcome.error,
+        "body": outcome.evidence.body if outcome.evidence else None,
+        "signature": outcome.evidence.signature if outcome.evidence else None,
+    } for outcome in outcomes])
     session.commit()
