@@ -24,8 +24,10 @@ from federation.permissions import require
 from runtime.metrics import count_fanout
 from runtime.observability import request_age_s
 
-# what the hub keeps of a query's overall deadline to merge, record and send the answer
-ANSWER_RESERVE_S = 0.1
+# what the hub keeps of a query's overall deadline to merge, record and send the answer,
+# even when it is busy: a fifth of it, at least 100 ms
+ANSWER_RESERVE = 0.2
+ANSWER_RESERVE_MIN_S = 0.1
 
 
 def run_query(session: Session, settings: HubSettings, fanout: FanOut, identity: Identity,
@@ -42,7 +44,8 @@ def run_query(session: Session, settings: HubSettings, fanout: FanOut, identity:
            if body.get(key)},
     }
     # the deadline counts from the request's arrival, and leaves time to answer
-    within_s = settings.overall_deadline_s - request_age_s() - ANSWER_RESERVE_S
+    reserve_s = max(ANSWER_RESERVE_MIN_S, ANSWER_RESERVE * settings.overall_deadline_s)
+    within_s = settings.overall_deadline_s - request_age_s() - reserve_s
     outcomes = fanout.search(request, archives, cache_scope=_cache_scope(identity),
                              within_s=within_s)
     count_fanout(outcomes)  # per-archive outcomes and latencies for /metrics
