@@ -1,14 +1,14 @@
 """Benchmark the hub as production serves it: queries per second through gunicorn in front
 of 5 nodes, with and without the Redis answer cache, and latency p50 / p95.
 
-Set-up: the storm nodes of the fault suite (`tests/faults/storm_nodes.py`: five real HTTP
-nodes in a process of their own, each answering one signed record at once), a private
-Redis, a fresh PostgreSQL database, the hub under gunicorn (deploy/gunicorn.conf.py, 2
-worker processes of 8 threads), `--clients` clients sending clerks' queries over HTTP for
-`--seconds` per phase, cycling through `--subjects` different subjects, after a warm-up.
-Phases: Redis without the answer cache (ANSWER_CACHE_S=0; circuits shared in Redis), then
-with it (30 s): from the second time a subject is asked within 30 s, the nodes' signed
-answers come from the cache.
+Set-up: the fault suite's storm hub (`tests/faults/storm_hub.py`: five real HTTP nodes in
+a process of their own, each answering one signed record at once, a private Redis, the hub
+under gunicorn with deploy/gunicorn.conf.py, 4 worker processes of 8 threads as in the
+compose file) over a fresh PostgreSQL database; `--clients` clients sending clerks'
+queries over HTTP for `--seconds` per phase, cycling through `--subjects` different
+subjects, after a warm-up. Phases: Redis without the answer cache (ANSWER_CACHE_S=0;
+circuits shared in Redis), then with it (30 s): from the second time a subject is asked
+within 30 s, the nodes' signed answers come from the cache.
 
     .venv/bin/python bench/hub.py                      # 30 s per phase, 16 clients
     .venv/bin/python bench/hub.py --seconds 10         # a quicker run
@@ -30,11 +30,7 @@ from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from federation.identity import mint_clerk_token  # noqa: E402
-from schemas.signing import generate_key_pair, load_private_key  # noqa: E402
-from tests.federation.fanout.test_redis_support import PrivateRedis  # noqa: E402
-from tests.processes import background, wait_for  # noqa: E402
-from tests.test_deployment import free_port  # noqa: E402
+from tests.faults.storm_hub import storm_hub  # noqa: E402
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432"
 DATABASE = "liancha_bench_hub"
@@ -48,7 +44,7 @@ def main() -> None:
     parser.add_argument("--subjects", type=int, default=200)
     arguments = parser.parse_args()
     print(f"{arguments.clients} clients, {arguments.seconds:.0f} s per phase, "
-          f"{arguments.subjects} subjects, hub: gunicorn 2 workers x 8 threads, 5 nodes")
+          f"{arguments.subjects} subjects, hub: gunicorn 4 workers x 8 threads, 5 nodes")
     for label, cache_s in (("Redis, no answer cache", 0), ("Redis with the answer cache", 30)):
         figures = phase(arguments, cache_s)
         print(f"{label:30} {figures['qps']:7.1f} queries/s   p50 {figures['p50']:6.1f} ms   "
@@ -58,41 +54,11 @@ def main() -> None:
 
 def phase(arguments: argparse.Namespace, cache_s: float) -> dict:
     with tempfile.TemporaryDirectory() as scratch:
-        base = Path(scratch)
-        redis = PrivateRedis(base)
-        redis.start()
         _fresh_database()
-        generate_key_pair(base / "keys" / "hub")
-        _, identity_public = generate_key_pair(base / "keys" / "identity")
-        port = free_port()
-        environment = {
-            "LIANCHA_NODES": str(base / "nodes.yaml"),
-            "LIANCHA_SIGNING_KEY": str(base / "keys" / "hub" / "private.pem"),
-            "LIANCHA_IDENTITY_PUBLIC_KEY": str(identity_public),
-            "LIANCHA_DATABASE_URL": f"{POSTGRES}/{DATABASE}",
-            "LIANCHA_CERTIFICATE_KEYS": str(base / "keys" / "certificates"),
-            "LIANCHA_REDIS_URL": redis.url, "LIANCHA_ANSWER_CACHE_S": str(cache_s),
-            "LIANCHA_UPGRADE_SCHEMA": "false", "LIANCHA_HOST": "127.0.0.1",
-            "LIANCHA_PORT": str(port), "LIANCHA_WORKERS": "2", "LIANCHA_THREADS": "8",
-            "LIANCHA_PROBE_INTERVAL_S": "0", "LIANCHA_REMINDER_INTERVAL_S": "0",
-            "LIANCHA_LOG_FORMAT": "json",
-        }
-        try:
-            with background(base, environment) as processes:
-                processes.start("nodes", [sys.executable, "-m", "tests.faults.storm_nodes",
-                                          "--nodes", "5", "--down", "0", "--directory",
-                                          str(base)])
-                wait_for(lambda: "ready" in processes.log("nodes"), 30, "the nodes")
-                assert processes.liancha("migrate", "hub", "migrate").wait(60) == 0
-                processes.hub_under_gunicorn()
-                url = f"http://127.0.0.1:{port}"
-                wait_for(lambda: _ready(url), 60, "the hub")
-                token = mint_clerk_token(load_private_key(base / "keys" / "hub" / "private.pem"),
-                                         "bench", "590000", ["receiving"])
-                _load(url, token, arguments, min(5.0, arguments.seconds / 3))  # warm-up
-                return _load(url, token, arguments, arguments.seconds)
-        finally:
-            redis.stop()
+        with storm_hub(Path(scratch), f"{POSTGRES}/{DATABASE}", nodes=5, down=0,
+                       ANSWER_CACHE_S=cache_s) as hub:
+            _load(hub.url, hub.token, arguments, min(5.0, arguments.seconds / 3))  # warm-up
+            return _load(hub.url, hub.token, arguments, arguments.seconds)
 
 
 def _load(url: str, token: str, arguments: argparse.Namespace, seconds: float) -> dict:
@@ -143,13 +109,6 @@ def _fresh_database() -> None:
         connection.execute(text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
         connection.execute(text(f"CREATE DATABASE {DATABASE}"))
     admin.dispose()
-
-
-def _ready(url: str) -> bool:
-    try:
-        return requests.get(f"{url}/readyz", timeout=2).status_code == 200
-    except requests.RequestException:
-        return False
 
 
 if __name__ == "__main__":

@@ -27,7 +27,6 @@ The deadline is the hub's overall one, measured by the client around the whole H
 import os
 import random
 import statistics
-import sys
 import threading
 import time
 from collections import Counter
@@ -38,14 +37,9 @@ from pathlib import Path
 
 import pytest
 import requests
-import yaml
 
-from federation.identity import mint_clerk_token
-from schemas.signing import generate_key_pair, load_private_key
+from tests.faults.storm_hub import StormHub, storm_hub
 from tests.faults.storm_nodes import EXPECTED
-from tests.federation.fanout.test_redis_support import PrivateRedis
-from tests.processes import Processes, background, wait_for
-from tests.test_deployment import free_port
 
 QUERIES = int(os.environ.get("LIANCHA_STORM_QUERIES", "10000"))
 RATE = float(os.environ.get("LIANCHA_STORM_RATE", "0"))  # queries a second; 0: measured
@@ -59,14 +53,6 @@ STORM_NODES, DOWN = 5, 1
 
 
 @dataclass
-class Storm:
-    url: str
-    token: str
-    codes: list[str]  # registry order: the storm nodes, then the down archive
-    processes: Processes
-
-
-@dataclass
 class Tally:
     latencies: list[float] = field(default_factory=list)
     took: list[tuple[float, float]] = field(default_factory=list)  # (hub's took_ms, client's)
@@ -76,46 +62,14 @@ class Tally:
 
 
 @pytest.fixture
-def storm(tmp_path: Path, postgres_url: str, database_url: str) -> Iterator[Storm]:
-    redis = PrivateRedis(tmp_path)
-    redis.start()
-    generate_key_pair(tmp_path / "keys" / "hub")
-    _, identity_public = generate_key_pair(tmp_path / "keys" / "identity")
-    port = free_port()
-    environment = {
-        "LIANCHA_NODES": str(tmp_path / "nodes.yaml"),
-        "LIANCHA_SIGNING_KEY": str(tmp_path / "keys" / "hub" / "private.pem"),
-        "LIANCHA_IDENTITY_PUBLIC_KEY": str(identity_public),
-        "LIANCHA_DATABASE_URL": database_url,
-        "LIANCHA_CERTIFICATE_KEYS": str(tmp_path / "keys" / "certificates"),
-        "LIANCHA_REDIS_URL": redis.url, "LIANCHA_UPGRADE_SCHEMA": "false",
-        "LIANCHA_NODE_DEADLINE_S": str(NODE_DEADLINE_S),
-        "LIANCHA_OVERALL_DEADLINE_S": str(OVERALL_DEADLINE_S),
-        "LIANCHA_BREAKER_FAIL_MAX": "20", "LIANCHA_BREAKER_RESET_S": "5",
-        "LIANCHA_HOST": "127.0.0.1", "LIANCHA_PORT": str(port),
-        "LIANCHA_WORKERS": "4", "LIANCHA_THREADS": "8",
-        "LIANCHA_PROBE_INTERVAL_S": "0", "LIANCHA_REMINDER_INTERVAL_S": "0",
-        "LIANCHA_LOG_FORMAT": "json",
-    }
-    try:
-        with background(tmp_path, environment) as processes:
-            processes.start("nodes", [sys.executable, "-m", "tests.faults.storm_nodes",
-                                      "--nodes", str(STORM_NODES), "--down", str(DOWN),
-                                      "--directory", str(tmp_path), "--slow-archive"])
-            wait_for(lambda: "ready" in processes.log("nodes"), 30, "the storm nodes")
-            assert processes.liancha("migrate", "hub", "migrate").wait(60) == 0
-            processes.hub_under_gunicorn()
-            url = f"http://127.0.0.1:{port}"
-            wait_for(lambda: _ready(url), 60, "the hub under gunicorn")
-            registry = yaml.safe_load((tmp_path / "nodes.yaml").read_text("utf-8"))["nodes"]
-            token = mint_clerk_token(load_private_key(tmp_path / "keys" / "hub" / "private.pem"),
-                                     "storm", "590000", ["receiving"])
-            yield Storm(url, token, [entry["code"] for entry in registry], processes)
-    finally:
-        redis.stop()
+def storm(tmp_path: Path, postgres_url: str, database_url: str) -> Iterator[StormHub]:
+    with storm_hub(tmp_path, database_url, STORM_NODES, DOWN, slow_archive=True,
+                   NODE_DEADLINE_S=NODE_DEADLINE_S, OVERALL_DEADLINE_S=OVERALL_DEADLINE_S,
+                   BREAKER_FAIL_MAX=20, BREAKER_RESET_S=5) as hub:
+        yield hub
 
 
-def test_a_storm_of_queries_against_failing_nodes(storm: Storm) -> None:
+def test_a_storm_of_queries_against_failing_nodes(storm: StormHub) -> None:
     pacer = Pacer(RATE or _pace(storm))
     chooser = random.Random(2026)
     plans = ["".join(chooser.choices(list(WEIGHTS), list(WEIGHTS.values()), k=STORM_NODES))
@@ -140,7 +94,7 @@ def test_a_storm_of_queries_against_failing_nodes(storm: Storm) -> None:
     assert tally.statuses[(down, "unavailable")] > 0  # its circuit opened, as it should
 
 
-def _pace(storm: Storm) -> float:
+def _pace(storm: StormHub) -> float:
     """The storm's pace: a share (`LOAD`) of what the hub carries on this machine now,
     measured with every node answering and as many queries at once as the storm sends."""
     _send(storm, Tally(), ["o" * STORM_NODES] * 40, Pacer(None), 2)  # warm up the workers
@@ -193,7 +147,7 @@ class Pacer:
             self.lowest = min(self.lowest, self.rate)  # type: ignore[type-var]
 
 
-def _send(storm: Storm, tally: Tally, plans: list[str], pacer: Pacer, clients: int) -> float:
+def _send(storm: StormHub, tally: Tally, plans: list[str], pacer: Pacer, clients: int) -> float:
     """Send one query per plan at the pacer's pace; the seconds it took."""
     local = threading.local()
     started = time.monotonic()
@@ -209,7 +163,7 @@ def _send(storm: Storm, tally: Tally, plans: list[str], pacer: Pacer, clients: i
     return time.monotonic() - started
 
 
-def _ask(storm: Storm, local: threading.local, tally: Tally, index: int, plan: str) -> float:
+def _ask(storm: StormHub, local: threading.local, tally: Tally, index: int, plan: str) -> float:
     """Send query `index`, check its answer; the seconds it took."""
     if not hasattr(local, "session"):
         local.session = requests.Session()
@@ -256,11 +210,3 @@ def _wrong_status(position: int, plan: str, node: dict) -> str | None:
     if status != expected:
         return f"plan {plan[position]!r} should be {expected}, was {status}: {error}"
     return None
-
-
-def _ready(url: str) -> bool:
-    try:
-        return requests.get(f"{url}/readyz", timeout=2).status_code == 200
-    except requests.RequestException:
-        return False
-
