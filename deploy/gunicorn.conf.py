@@ -13,9 +13,9 @@ import shutil
 from pathlib import Path
 
 bind = f"{os.environ.get('LIANCHA_HOST', '0.0.0.0')}:{os.environ.get('LIANCHA_PORT', '8100')}"
-workers = int(os.environ.get("LIANCHA_WORKERS", "2"))
+workers = int(os.environ.get("LIANCHA_WORKERS", "4"))
 worker_class = "gthread"
-threads = int(os.environ.get("LIANCHA_THREADS", "16"))
+threads = int(os.environ.get("LIANCHA_THREADS", "8"))
 timeout = 60  # a query ends by its overall deadline (5 s by default); this is a last resort
 graceful_timeout = 30
 keepalive = 5
