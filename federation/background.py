@@ -1,5 +1,5 @@
 """Where the hub's background work runs: Celery workers in production, the hub's own
-process in the demo (docs/operations.md, "Background work").
+process in the demo (docs/production.md, "Background jobs").
 
 The work itself is in `federation.jobs`, named; this module only sends it:
 - with `REDIS_URL`, through Celery (`runtime.celery_app`): the hub publishes, `liancha hub
