@@ -23,6 +23,7 @@ from federation.models import NodeAnswer, Query
 from federation.permissions import require
 from runtime.metrics import count_fanout
 from runtime.observability import request_age_s
+from schemas.id_numbers import InvalidIdNumber, parse_id_number
 
 # what the hub keeps of a query's overall deadline to merge, record and send the answer,
 # even when it is busy: a fifth of it, at least 100 ms
@@ -91,6 +92,10 @@ def _subject(identity: Identity, body: dict) -> dict:
     require(identity, "query.subject")
     if not body.get("subject"):
         raise InvalidInput({"subject": ["A clerk's query names its subject."]})
+    try:  # what no node could read is refused here, not by every node in turn
+        parse_id_number(body["subject"].get("id_number"))
+    except InvalidIdNumber as exc:
+        raise InvalidInput({"subject.id_number": [str(exc)]}) from exc
     return dict(body["subject"])
 
 

@@ -56,6 +56,14 @@ def test_tokens_and_bodies_are_checked_in_that_order(federation):
     assert no_subject.status_code == 422 and "subject" in no_subject.json["errors"]
     unknown = federation.query({"subject": SUBJECT, "purpose": "x", "archives": ["999999"]})
     assert unknown.status_code == 422 and "archives" in unknown.json["errors"]
+    unreadable = federation.query({"subject": {"id_number": "51050219A0"}, "purpose": "x"})
+    assert unreadable.status_code == 422
+    assert list(unreadable.json["errors"]) == ["subject.id_number"]
+    assert "51050219A0" not in unreadable.text  # an id number is personal data
+    # a typo in the check character is a real clerk's typo: asked, not refused
+    typo = federation.query({"subject": {"id_number": "510502196001011230"}, "purpose": "x"})
+    assert typo.status_code == 200
+    assert {node["status"] for node in typo.json["nodes"]} == {"ok"}
 
 
 def test_scope_limits_the_archives_asked(federation):
