@@ -81,6 +81,16 @@ def stop_background(app: Flask, timeout_s: float = 10.0) -> None:
         dispatcher.stop(timeout_s)
 
 
+def stop_all_in_process(timeout_s: float = 10.0) -> None:
+    """Stop the in-process threads of every hub app of this process (tests, before they
+    drop a database that apps they no longer use would go on polling)."""
+    for dispatcher in list(_IN_PROCESS):
+        dispatcher.stop(timeout_s)
+
+
+_IN_PROCESS: "weakref.WeakSet[InProcessDispatcher]" = weakref.WeakSet()
+
+
 class InProcessDispatcher:
     """Jobs on two threads of the hub's process, periodic ones from a scheduler thread.
 
@@ -93,6 +103,7 @@ class InProcessDispatcher:
         self._stop = threading.Event()
         self._periodic: dict[str, Future] = {}
         self.scheduler: threading.Thread | None = None
+        _IN_PROCESS.add(self)
 
     def send(self, name: str, *args: str) -> None:
         if not self._stop.is_set():

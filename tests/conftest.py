@@ -14,6 +14,7 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import create_engine, text
 
+from federation.background import stop_all_in_process
 from schemas.signing import generate_key_pair
 
 POSTGRES_URL = os.environ.get("LIANCHA_TEST_DATABASE_URL")
@@ -34,6 +35,7 @@ def database_url(tmp_path: Path) -> Iterator[str]:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     separator = "&" if "?" in POSTGRES_URL else "?"
     yield f"{POSTGRES_URL}{separator}options={quote(f'-csearch_path={schema}')}"
+    stop_all_in_process()  # hub apps of the test would poll tables no longer there
     with admin.connect() as connection:
         connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
