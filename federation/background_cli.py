@@ -19,10 +19,13 @@ def migrate(database_url: str) -> None:
 
     engine = make_engine(database_url)
     try:
-        upgrade_schema(engine)
+        before, after = upgrade_schema(engine)
     finally:
         engine.dispose()
-    click.echo("hub database schema is up to date")
+    if before == after:
+        click.echo(f"hub database schema already at revision {after}: nothing to do")
+    else:
+        click.echo(f"hub database schema upgraded from {before or 'nothing'} to revision {after}")
 
 
 @click.command("worker")

@@ -12,8 +12,9 @@ from runtime.database import run_migrations
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def upgrade_schema(engine: Engine) -> None:
-    run_migrations(engine, MIGRATIONS)
+def upgrade_schema(engine: Engine) -> tuple[str | None, str | None]:
+    """Create or upgrade the schema; the revisions before and after."""
+    return run_migrations(engine, MIGRATIONS)
 
 
 @contextmanager

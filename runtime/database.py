@@ -5,6 +5,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
 from flask import Flask, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
@@ -37,13 +38,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
-def run_migrations(engine: Engine, directory: Path) -> None:
-    """Create or upgrade the schema to the newest migration in `directory`."""
+def run_migrations(engine: Engine, directory: Path) -> tuple[str | None, str | None]:
+    """Create or upgrade the schema to the newest migration in `directory`; the revisions
+    before and after (None: no schema)."""
     config = AlembicConfig()
     config.set_main_option("script_location", str(directory))
     with engine.begin() as connection:
+        before = MigrationContext.configure(connection).get_current_revision()
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+        return before, MigrationContext.configure(connection).get_current_revision()
 
 
 class Database:

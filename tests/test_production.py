@@ -58,6 +58,10 @@ def production(tmp_path: Path, database_url: str) -> Iterator[tuple[Processes, s
             with background(tmp_path, environment) as processes:
                 migrate = processes.liancha("migrate", *SERVICES["migrate"]["command"])
                 assert migrate.wait(60) == 0, processes.log("migrate")
+                assert "upgraded from nothing to revision" in processes.log("migrate")
+                again = processes.liancha("migrate-again", *SERVICES["migrate"]["command"])
+                assert again.wait(60) == 0, processes.log("migrate-again")
+                assert "already at revision" in processes.log("migrate-again")
                 command = [sys.executable, "-m", "gunicorn",
                            *_local(SERVICES["hub"]["command"])]
                 processes.start("hub", command)
