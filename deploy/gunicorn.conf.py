@@ -26,6 +26,20 @@ errorlog = "-"
 forwarded_allow_ips = os.environ.get("LIANCHA_FORWARDED_ALLOW_IPS", "127.0.0.1")
 control_socket_disable = True  # gunicorn 27's runtime control socket: not used
 
+if os.environ.get("LIANCHA_LOG_FORMAT") == "json":
+    # gunicorn's own lines (start, workers booted, stopped or killed) as JSON like the app's,
+    # through the root logger; the record factory installed here adds service and request_id
+    from runtime.logs import configure_logging
+
+    configure_logging("hub", "json")
+    logconfig_dict = {
+        "root": {"level": "INFO", "handlers": ["json"]},
+        "loggers": {"gunicorn.error": {"level": "INFO", "handlers": [], "propagate": True}},
+        "handlers": {"json": {"class": "logging.StreamHandler", "formatter": "json",
+                              "stream": "ext://sys.stderr"}},
+        "formatters": {"json": {"()": "runtime.logs.formatter", "log_format": "json"}},
+    }
+
 
 def on_starting(server) -> None:  # type: ignore[no-untyped-def]
     """Empty the metrics directory: a previous run's counts must not be added in."""

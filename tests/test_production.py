@@ -106,7 +106,11 @@ def test_the_hub_runs_as_production_runs_it(production) -> None:  # type: ignore
     assert queries == QUERIES  # whichever of the two workers answered each
 
     request_id = submitted.headers["X-Request-Id"]
-    hub_lines = _json_lines(processes.log("hub"))
+    hub_log = processes.log("hub")
+    hub_lines = _json_lines(hub_log)
+    assert len(hub_lines) == len(hub_log.strip().splitlines())  # gunicorn's own lines too
+    assert any(line["logger"] == "gunicorn.error" and "Booting worker" in line["message"]
+               for line in hub_lines)
     assert any(line.get("request_id") == request_id and line.get("service") == "hub"
                for line in hub_lines)
     worker_lines = _json_lines(processes.log("worker"))
