@@ -37,8 +37,10 @@ def worker(concurrency: int, loglevel: str) -> None:
     database schema (`liancha hub migrate` does)."""
     from runtime.celery_app import QUEUE
 
-    celery = _hub_app("worker", loglevel).extensions["celery"]
-    celery.worker_main(["worker", f"--loglevel={loglevel}", f"--concurrency={concurrency}",
+    app = _hub_app("worker", loglevel)
+    celery = app.extensions["celery"]
+    celery.worker_main([*_banner(app), "worker", f"--loglevel={loglevel}",
+                        f"--concurrency={concurrency}",
                         "--pool=prefork", f"--queues={QUEUE}", "--without-gossip",
                         "--without-mingle", f"--hostname={_worker_name()}"])
 
@@ -50,8 +52,9 @@ def worker(concurrency: int, loglevel: str) -> None:
 @click.option("--loglevel", default="INFO", show_default=True)
 def beat(schedule: str, loglevel: str) -> None:
     """Send the hub's periodic jobs to the workers (run exactly one beat per federation)."""
-    celery = _hub_app("beat", loglevel).extensions["celery"]
-    celery.start(["beat", f"--loglevel={loglevel}", f"--schedule={schedule}"])
+    app = _hub_app("beat", loglevel)
+    app.extensions["celery"].start([*_banner(app), "beat", f"--loglevel={loglevel}",
+                                    f"--schedule={schedule}"])
 
 
 @click.command("health")
@@ -90,6 +93,11 @@ def _latest_probe_age(app: Flask) -> float:
         raise click.ClickException("no node was probed yet")
     latest = latest if latest.tzinfo else latest.replace(tzinfo=UTC)
     return (datetime.now(UTC) - latest).total_seconds()
+
+
+def _banner(app: Flask) -> list[str]:
+    """Celery's start-up banner is text for people: left out where logs are JSON lines."""
+    return ["--quiet"] if app.extensions["liancha.hub"].log_format == "json" else []
 
 
 def _worker_name() -> str:

@@ -10,7 +10,8 @@ JSON lines carry `time` (ISO 8601, UTC), `level`, `logger`, `message`, `service`
 `path`, `status`, `duration_ms`; `extra` must not name `service` or `request_id`).
 `configure_logging` is idempotent: the process gets one root handler on stderr, in place of
 a plain one `logging.basicConfig` made, whose format the latest call decides (tests build
-many apps).
+many apps). With `json`, Python's warnings are logged too (logger `py.warnings`) rather
+than written to stderr as text.
 """
 
 import logging
@@ -59,6 +60,7 @@ def configure_logging(service: str, log_format: str) -> None:
             root.setLevel(logging.INFO)
         logging.getLogger("pikepdf._core").setLevel(logging.WARNING)  # a line at each import
     handler.setFormatter(formatter(log_format))
+    logging.captureWarnings(log_format == "json")  # Python's warnings as log lines too
 
 
 def formatter(log_format: str) -> logging.Formatter:

@@ -113,7 +113,9 @@ def test_the_hub_runs_as_production_runs_it(production) -> None:  # type: ignore
                for line in hub_lines)
     assert any(line.get("request_id") == request_id and line.get("service") == "hub"
                for line in hub_lines)
-    worker_lines = _json_lines(processes.log("worker"))
+    worker_log = processes.log("worker")
+    worker_lines = _json_lines(worker_log)
+    assert len(worker_lines) == len(worker_log.strip().splitlines())  # no text banner
     assert any(line.get("request_id") == request_id and "taken up" in line["message"]
                and line.get("service") == "worker" for line in worker_lines)
 
