@@ -2,15 +2,19 @@
 
 A clerk sees every person (lower-confidence subject candidates keep their marks:
 ``is_subject`` with a ``subject_confidence`` below the threshold). A citizen sees only the
-persons that are surely them, and of those only the records whose party surely belongs to
-the person, and only the records among ``records`` that hold such a party.
+persons that are surely them, and of those only the records whose party is surely the
+citizen on its own evidence (its id number, or its own name and birth date), and only the
+records among ``records`` that hold such a party. A chain of joins (A is B by name, B is
+the citizen by id) groups parties for a clerk to weigh; it never shows a citizen a record
+whose party does not itself point to them, and a party that does is shown even when a
+doubtful join put others into its person.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from federation.merge.persons import Person
+from federation.merge.persons import Person, party_evidence
 
 #: how surely a party must be the subject for a citizen to be shown the record: the same id
 #: number, or the same name with the same birth date to the day (0.95 in the join table).
@@ -19,21 +23,18 @@ from federation.merge.persons import Person
 CITIZEN_THRESHOLD = 0.95
 
 
-def citizen_view(persons: list[Any], records: list[dict], subject: dict | None = None,
+def citizen_view(persons: list[Any], records: list[dict], subject: dict,
                  threshold: float = CITIZEN_THRESHOLD) -> tuple[list[Any], list[dict]]:
-    """The subject's own persons and records (``persons`` as Person objects or dicts).
-
-    ``subject`` is the query subject ``group_persons`` was given; the persons already carry
-    how surely each is that subject, so it is accepted for symmetry and not re-read.
-    """
-    del subject
+    """The subject's own persons and records (``persons`` as Person objects or dicts, as
+    ``group_persons`` made them from ``records`` for ``subject``)."""
+    evidence = party_evidence(records, subject)
     shown_persons: list[Any] = []
     shown_ids: set[str] = set()
     for person in persons:
         if not _get(person, "is_subject") or _get(person, "subject_confidence") < threshold:
             continue
         sure = [r for r in _get(person, "records")
-                if min(r.get("confidence", 1.0), _get(person, "subject_confidence")) >= threshold]
+                if evidence.get((r["record_id"], r["party"]), 0.0) >= threshold]
         if not sure:
             continue
         shown_persons.append(_with_records(person, sure))
