@@ -136,6 +136,7 @@ def change_password(session: Session, username: str, password: str,
         raise InvalidInput(errors)
     clerk = _clerk(session, _username(username))
     clerk.password_hash = generate_password_hash(password, method=HASH_METHOD)
+    clerk.password_version += 1  # the tokens issued with the old password stop working
     audit.record(session, actor=actor, role="operator", action="clerk.password_changed",
                  target=clerk.username)
     session.commit()
@@ -187,19 +188,25 @@ def login(session: Session, settings: HubSettings, throttle: LoginThrottle, user
         raise ArchiveChoiceNeeded(sorted(roles), archive)
     throttle.succeeded(username)
     _audit_login(session, username, chosen, "ok", list(roles[chosen]))
-    return {"token": mint_clerk_token(settings.signing_key, username, chosen, roles[chosen]),
+    return {"token": mint_clerk_token(settings.signing_key, username, chosen, roles[chosen],
+                                      password_version=clerk.password_version),
             "expires_in": CLERK_TOKEN_LIFETIME_S, "archive": chosen,
             "roles": list(roles[chosen])}
 
 
 def ensure_active(session: Session, identity: Identity) -> None:
-    """Refuse the token of a clerk whose account was disabled since it was issued. A token
-    whose clerk has no account here was minted with the hub's key directly (tools, tests)
-    and stands on that signature alone."""
+    """Refuse the token of a clerk whose account was disabled, or whose password was
+    changed, since it was issued. A token whose clerk has no account here was minted with
+    the hub's key directly (tools, tests) and stands on that signature alone."""
     username = identity.subject.removeprefix("clerk:")
     clerk = session.get(Clerk, username)
-    if clerk is not None and not clerk.active:
+    if clerk is None:
+        return
+    if not clerk.active:
         raise Unauthorized("This clerk account is disabled.", zh="此账号已停用，请联系管理员。")
+    if identity.password_version != clerk.password_version:
+        raise Unauthorized("The password of this account was changed after this token was "
+                           "issued; log in again.", zh="密码已更改，请重新登录。")
 
 
 def _audit_login(session: Session, username: str, archive: str | None, outcome: str,

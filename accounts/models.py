@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from federation.models import Base
@@ -16,6 +16,8 @@ class Clerk(Base):
     password_hash: Mapped[str] = mapped_column(String(255))  # werkzeug scrypt
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # counts password changes; a token issued with an earlier password is refused
+    password_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ClerkRole(Base):

@@ -40,6 +40,7 @@ class Identity:
     roles: frozenset[str] = field(default_factory=frozenset)  # a clerk's roles at `archive`
     device: str | None = None  # a kiosk's device id
     client: str | None = None  # a national platform client's id
+    password_version: int = 0  # a clerk token's `pwv`: which of the clerk's passwords
 
     @property
     def person(self) -> dict | None:
@@ -66,10 +67,11 @@ def mint_identity_token(key: Ed25519PrivateKey, role: str = "citizen", *,
 
 def mint_clerk_token(key: Ed25519PrivateKey, username: str, archive: str,
                      roles: list[str] | tuple[str, ...] | frozenset[str],
-                     lifetime_s: int = CLERK_TOKEN_LIFETIME_S) -> str:
-    """The hub's token for a clerk who logged in (signed with the hub's key)."""
+                     lifetime_s: int = CLERK_TOKEN_LIFETIME_S, password_version: int = 0) -> str:
+    """The hub's token for a clerk who logged in (signed with the hub's key); it names the
+    password it was issued with (`pwv`), so that a password change ends it."""
     return _hub_session_token(key, "clerk", f"clerk:{username}", lifetime_s,
-                              archive=archive, roles=sorted(roles))
+                              archive=archive, roles=sorted(roles), pwv=password_version)
 
 
 def mint_national_token(key: Ed25519PrivateKey, client_id: str,
@@ -116,11 +118,21 @@ def identify(authorization: str | None, identity_key: Ed25519PublicKey,
         claims = _decode(token, hub_key, HUB_ISSUER)
         if claims["role"] == "clerk" and claims.get("archive"):
             roles = frozenset(r for r in claims.get("roles") or () if r in CLERK_ROLES)
-            return Identity(str(claims["sub"]), "clerk", archive=claims["archive"], roles=roles)
+            return Identity(str(claims["sub"]), "clerk", archive=claims["archive"], roles=roles,
+                            password_version=_version(claims.get("pwv")))
         if claims["role"] == "national" and claims.get("client"):
             return Identity(str(claims["sub"]), "national", client=claims["client"])
         raise Unauthorized(f"Unknown role {claims['role']!r}.")
     raise Unauthorized("The token's issuer is not trusted here.")
+
+
+def _version(claim: object) -> int:
+    """A clerk token's `pwv` (0 when absent: tokens from before it existed)."""
+    if claim is None:
+        return 0
+    if not isinstance(claim, int) or isinstance(claim, bool):
+        raise Unauthorized("The token's `pwv` claim is not a whole number.")
+    return claim
 
 
 def _decode(token: str, key: Ed25519PublicKey, issuer: str) -> dict:

@@ -143,6 +143,21 @@ def test_a_changed_password_replaces_the_old_one(session, settings, clerks):
         == ["holding"]
 
 
+def test_a_changed_password_ends_the_tokens_issued_before(hub, session, clerks):
+    client = hub.test_client()
+    old = api_login(client, "wang")
+    assert client.get("/clerk/api/v1/requests", headers=bearer(old)).status_code == 200
+    change_password(session, "wang", "a brand new secret")
+    refused = client.get("/clerk/api/v1/requests", headers=bearer(old))
+    assert refused.status_code == 401 and "password" in refused.json["detail"]
+    assert client.get("/api/v1/nodes", headers=bearer(old)).status_code == 401  # hub API too
+    new = client.post("/clerk/api/v1/login", json={"username": "wang",
+                                                    "password": "a brand new secret"})
+    assert new.status_code == 200
+    assert client.get("/clerk/api/v1/requests",
+                      headers=bearer(new.json["token"])).status_code == 200
+
+
 def test_accounts_are_checked_when_created(session, clerks):
     with pytest.raises(ClerkExists):
         create_clerk(session, "wang", "王芳", PASSWORD, [("510500", "receiving")])
