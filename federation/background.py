@@ -81,14 +81,14 @@ def stop_background(app: Flask, timeout_s: float = 10.0) -> None:
         dispatcher.stop(timeout_s)
 
 
+_IN_PROCESS: "weakref.WeakSet[InProcessDispatcher]" = weakref.WeakSet()  # this process's
+
+
 def stop_all_in_process(timeout_s: float = 10.0) -> None:
     """Stop the in-process threads of every hub app of this process (tests, before they
     drop a database that apps they no longer use would go on polling)."""
     for dispatcher in list(_IN_PROCESS):
         dispatcher.stop(timeout_s)
-
-
-_IN_PROCESS: "weakref.WeakSet[InProcessDispatcher]" = weakref.WeakSet()
 
 
 class InProcessDispatcher:

@@ -27,12 +27,14 @@ def citizen_view(persons: list[Any], records: list[dict], subject: dict,
                  threshold: float = CITIZEN_THRESHOLD) -> tuple[list[Any], list[dict]]:
     """The subject's own persons and records (``persons`` as Person objects or dicts, as
     ``group_persons`` made them from ``records`` for ``subject``)."""
-    evidence = party_evidence(records, subject)
+    candidates = [person for person in persons if _get(person, "is_subject")
+                  and _get(person, "subject_confidence") >= threshold]
+    # only the candidates' records are weighed against the subject, not the whole answer
+    theirs = {entry["record_id"] for person in candidates for entry in _get(person, "records")}
+    evidence = party_evidence([r for r in records if r.get("record_id") in theirs], subject)
     shown_persons: list[Any] = []
     shown_ids: set[str] = set()
-    for person in persons:
-        if not _get(person, "is_subject") or _get(person, "subject_confidence") < threshold:
-            continue
+    for person in candidates:
         sure = [r for r in _get(person, "records")
                 if evidence.get((r["record_id"], r["party"]), 0.0) >= threshold]
         if not sure:
