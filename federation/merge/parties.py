@@ -9,8 +9,6 @@ birth date with its precision, the gender and the native place reduced to its co
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,11 +16,7 @@ from dataclasses import dataclass
 from schemas.id_numbers import IdNumber, InvalidIdNumber, parse_id_number
 from schemas.names import normalize_name, pinyin_key
 from schemas.partial_dates import InvalidDate, PartialDate
-
-PROVINCE_LEVEL_CITIES = frozenset({"北京", "天津", "上海", "重庆"})
-_ADMIN_UNIT = re.compile(r"(.+?)(特别行政区|自治区|自治州|自治县|地区|省|市|县|区|旗|盟)")
-_PROVINCE_SUFFIXES = frozenset({"省", "自治区", "特别行政区"})
-_REGION_CODE = re.compile(r"[0-9]{6}")
+from schemas.places import place_core
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +102,7 @@ def party_view(record_id: str, role: str, ordinal: int, party: dict,
         id_was_15=was_15,
         birth=read_birth_date(party.get("birth_date")),
         gender=party.get("gender") if party.get("gender") in ("M", "F") else None,
-        native=normalize_native_place(party.get("native_place")),
+        native=place_core(party.get("native_place")),
         event=event,
         index=index,
     )
@@ -136,38 +130,6 @@ def read_birth_date(value: object) -> PartialDate | None:
         return PartialDate.from_iso(str(value))
     except InvalidDate:
         return None
-
-
-def normalize_native_place(raw: object) -> str | None:
-    """The core of a native place: simplified, province dropped, unit suffixes stripped.
-
-    ``四川省瀘州市納溪區`` -> ``泸州纳溪``; ``江津县`` and ``重庆市江津区`` -> ``江津``. A suffix
-    is kept when stripping it would leave one character (``泸县`` stays ``泸县``). A region
-    code stays a code (``code:510521``). None when nothing below the province is known.
-    """
-    if not raw:
-        return None
-    text = normalize_name(unicodedata.normalize("NFKC", str(raw)))
-    if not text:
-        return None
-    if _REGION_CODE.fullmatch(text):
-        return "code:" + text
-    cores: list[str] = []
-    position = 0
-    while position < len(text):
-        match = _ADMIN_UNIT.match(text, position)
-        if match is None:
-            cores.append(text[position:])
-            break
-        core, suffix = match.groups()
-        position = match.end()
-        if suffix in _PROVINCE_SUFFIXES or (suffix == "市" and core in PROVINCE_LEVEL_CITIES):
-            continue
-        cores.append(core if len(core) > 1 else core + suffix)
-    if len(cores) == 1 and cores[0] in PROVINCE_LEVEL_CITIES:
-        return None
-    joined = "".join(cores)
-    return joined or None
 
 
 def mask_id(id_number: str | None) -> str:

@@ -4,7 +4,7 @@ Two parties (or a party and a person being assembled) may be the same person whe
 names agree (same normalized name, or at least the same pinyin key: a homophone), and
 nothing known disagrees: birth dates overlap at their precision, genders agree (``U`` or
 unknown agrees with anything) and native places agree when both are known (one containing
-the other, after ``normalize_native_place``). Two different valid id numbers never agree.
+the other, after ``schemas.places.place_core``). Two different valid id numbers never agree.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 import random
 
 from federation.merge import group_persons
-from federation.merge.parties import normalize_native_place
+from schemas.places import place_core as normalize_native_place
 from tests.federation.merge.builders import broken, id18, party, record, same_person, worker
 
 ZHANG = id18("19520304", "121")  # a man (odd sequence digit)
