@@ -51,12 +51,45 @@ class MatchedRecordSchema(RecordSchema):
     match = fields.Nested(MatchSchema, required=True)
 
 
+NAME_MATCHES = ("name_exact", "name_variant", "name_pinyin")
+
+
+class NameFrequencySchema(Schema):
+    """How common the subject's name is in this catalogue (counts, never names)."""
+
+    name = fields.Integer(required=True, validate=validate.Range(min=0), metadata={
+        "description": "parties whose normalized name is the subject's"})
+    sound = fields.Integer(required=True, validate=validate.Range(min=0), metadata={
+        "description": "parties whose name has the subject's pinyin key (homophones too)"})
+
+
+class NamesakeSchema(Schema):
+    """Another person (another valid id number) whose name sounds like the subject's: only
+    what their id number implies, and how the name compares."""
+
+    birth_date = PartialDate(allow_none=True)
+    gender = one_of(GENDERS, required=True)
+    region_code = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{6}$"))
+    name_match = one_of(NAME_MATCHES, required=True)
+    parties = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class NamesakesSchema(Schema):
+    total = fields.Integer(required=True, validate=validate.Range(min=0), metadata={
+        "description": "other people found; `persons` lists the nearest by birth date"})
+    persons = fields.List(fields.Nested(NamesakeSchema), required=True)
+
+
 class SearchAnswerSchema(Schema):
     archive = fields.Nested(ArchiveSchema, required=True)
     request_id = fields.String(required=True)
     records = fields.List(fields.Nested(MatchedRecordSchema), required=True)
     total = fields.Integer(required=True, metadata={"description": "matches before truncation"})
     truncated = fields.Boolean(required=True)
+    name_frequency = fields.Nested(NameFrequencySchema, metadata={
+        "description": "standard 1.1: given when the subject has a name"})
+    namesakes = fields.Nested(NamesakesSchema, metadata={
+        "description": "standard 1.1: given when the subject has an id number and a name"})
     took_ms = fields.Float(required=True)
 
 

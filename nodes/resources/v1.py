@@ -21,7 +21,7 @@ from schemas.search import (
 )
 from schemas.signing import SIGNATURE_HEADER, public_jwk, sign_body
 
-STANDARD_VERSION = "1"
+STANDARD_VERSION = "1.1"  # 1.1: search answers say how common the name is, and who shares it
 HUB_TOKEN = [{"hubToken": []}]
 blp = Blueprint("v1", __name__, url_prefix="/v1", description="The node API of standard v1")
 log = logging.getLogger("liancha.node.access")
@@ -78,14 +78,19 @@ class Search(MethodView):
         result = search(context.session(), node, body)
         log.info("search request_id=%s jti=%s purpose=%r total=%d", body["request_id"],
                  g.hub_call.jti, g.hub_call.purpose, result.total)
-        return {
+        answer = {
             "archive": {"code": node.archive_code, "name": node.archive_name},
             "request_id": body["request_id"],
             "records": result.records,
             "total": result.total,
             "truncated": result.truncated,
-            "took_ms": round((time.perf_counter() - started) * 1000, 2),
         }
+        if result.name_frequency is not None:
+            answer["name_frequency"] = result.name_frequency
+        if result.namesakes is not None:
+            answer["namesakes"] = result.namesakes
+        answer["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
+        return answer
 
 
 @blp.route("/records/<path:record_id>")

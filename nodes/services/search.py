@@ -16,6 +16,7 @@ from nodes.config import NodeSettings
 from nodes.errors import InvalidInput
 from nodes.indexing import written_form
 from nodes.models import Party, Record
+from nodes.services.name_context import name_frequency, namesakes
 from nodes.services.records import present
 from schemas.id_numbers import (
     IdNumber,
@@ -43,6 +44,9 @@ class SearchResult:
     records: list[dict]
     total: int
     truncated: bool
+    # how common the subject's name is here, and who else shares it (name_context.py)
+    name_frequency: dict | None = None
+    namesakes: dict | None = None
 
 
 @dataclass
@@ -86,7 +90,12 @@ def search(session: Session, settings: NodeSettings, request: dict) -> SearchRes
         record = present(documents[pk], settings)
         record["match"] = {"score": round(hit.score, 3), "basis": hit.basis}
         records.append(record)
-    return SearchResult(records, total=len(ranked), truncated=len(ranked) > len(shown))
+    result = SearchResult(records, total=len(ranked), truncated=len(ranked) > len(shown))
+    if subject.name:
+        result.name_frequency = name_frequency(session, subject.name)
+        if subject.id_number is not None:
+            result.namesakes = namesakes(session, subject.name, subject.id_number)
+    return result
 
 
 def _subject(raw: dict) -> _Subject:

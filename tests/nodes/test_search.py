@@ -1,5 +1,7 @@
 """Search through the HTTP API: every way a person's records are found, and why."""
 
+import json
+
 import pytest
 
 from tests.nodes.people import LI_ID, OTHER_ZHANG_ID, ZHANG_ID, ZHANG_ID_15, bad_check, marriage_row
@@ -87,3 +89,20 @@ def test_answers_are_sorted_and_truncated_with_the_total(hub, importer):
 def test_the_wife_is_found_by_her_own_id(hub, importer):
     importer("marriage", [marriage_row("M1", wife_id_number=LI_ID, event_date="2001")])
     assert found(hub.search({"id_number": LI_ID}))["M1"]["basis"] == ["id_number"]
+
+
+def test_the_answer_says_how_common_the_name_is_and_who_else_shares_it(hub, catalogue):
+    """Counts and the bare facts of other id numbers: never their names, numbers, records."""
+    answer = hub.search({"id_number": ZHANG_ID, "name": "张国华"}).json
+    # 张国华 in M-1978 (張國華), M-1988, M-2003, M-OTHER, E-1979, E-WOMAN; 张国化 in one
+    assert answer["name_frequency"] == {"name": 6, "sound": 7}
+    assert answer["namesakes"] == {"total": 1, "persons": [{
+        "birth_date": "1960-01-01", "gender": "M", "region_code": OTHER_ZHANG_ID[:6],
+        "name_match": "name_exact", "parties": 1}]}
+    text = json.dumps(answer["namesakes"], ensure_ascii=False)
+    assert OTHER_ZHANG_ID not in text and "张国华" not in text and "M-OTHER" not in text
+    # a name only: no id to be another than, so no namesakes; the frequency still
+    by_name = hub.search({"name": "张国化"}).json
+    assert "namesakes" not in by_name and by_name["name_frequency"] == {"name": 1, "sound": 7}
+    # an id only: nothing said of a name
+    assert "name_frequency" not in hub.search({"id_number": ZHANG_ID}).json
