@@ -84,8 +84,12 @@ def open_catalogues(out: Path, archive: Archive, layout: str
     return writers, entries, book
 
 
-def generate(out: Path, people: int, seed: int, layout: str = "legacy") -> dict[str, Any]:
-    """Write the synthetic catalogues of all ten archives under `out`; return the manifest."""
+def generate(out: Path, people: int, seed: int, layout: str = "legacy",
+             namesakes: float = 0.0) -> dict[str, Any]:
+    """Write the synthetic catalogues of all ten archives under `out`; return the manifest.
+
+    ``namesakes``: the share of households whose head has the name, birth date and gender of
+    someone generated before (two people only their id numbers and lives tell apart)."""
     if layout not in LAYOUT_CHOICES:
         raise ValueError(f"layout must be one of {LAYOUT_CHOICES}, not {layout!r}")
     if people < 1:
@@ -104,7 +108,7 @@ def generate(out: Path, people: int, seed: int, layout: str = "legacy") -> dict[
         if book is not None:
             books.append(book)
 
-    lives = Lives(rng, PeopleFactory(rng))
+    lives = Lives(rng, PeopleFactory(rng), namesakes)
     maker = RecordMaker(rng)
     with open(out / "people.csv", "w", encoding="utf-8", newline="") as pf, \
             open(out / "ground_truth.csv", "w", encoding="utf-8", newline="") as gf, \
@@ -135,7 +139,8 @@ def generate(out: Path, people: int, seed: int, layout: str = "legacy") -> dict[
     for entry in archive_entries:
         for cat in entry["catalogues"]:
             cat["rows"] = writers[(entry["code"], cat["record_type"])].rows
-    manifest = {"seed": seed, "people": people, "layout": layout, "archives": archive_entries}
+    manifest = {"seed": seed, "people": people, "layout": layout, "namesakes": namesakes,
+                "archives": archive_entries}
     (out / "manifest.yaml").write_text(
         yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return manifest

@@ -16,14 +16,17 @@ import click
 @click.option("--layout", default="legacy", show_default=True,
               type=click.Choice(["legacy", "standard"]),
               help="legacy: each archive's own layout; standard: the standard CSV everywhere.")
-def _generate(out: Path, people: int, seed: int, layout: str) -> None:
+@click.option("--namesakes", default=0.0, show_default=True, type=click.FloatRange(0, 1),
+              help="Share of households whose head shares the name, birth date and gender "
+                   "of someone generated earlier (another id number, another life).")
+def _generate(out: Path, people: int, seed: int, layout: str, namesakes: float) -> None:
     """Write realistic synthetic archive catalogues (with blemishes) and their ground truth."""
     import time
 
     from generator.catalogues import generate
 
     started = time.perf_counter()
-    manifest = generate(out, people=people, seed=seed, layout=layout)
+    manifest = generate(out, people=people, seed=seed, layout=layout, namesakes=namesakes)
     elapsed = time.perf_counter() - started
     total = 0
     for archive in manifest["archives"]:

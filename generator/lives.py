@@ -39,9 +39,12 @@ class Event:
 class Lives:
     """Draws households and their events from one random stream."""
 
-    def __init__(self, rng: random.Random, people: PeopleFactory) -> None:
+    def __init__(self, rng: random.Random, people: PeopleFactory,
+                 namesake_rate: float = 0.0) -> None:
         self.rng = rng
         self.people = people
+        #: share of households whose head shares the name and birth date of someone earlier
+        self.namesake_rate = namesake_rate
 
     def date(self, year: int) -> Date:
         return (year, self.rng.randint(1, 12), self.rng.randint(1, 28))
@@ -147,6 +150,16 @@ class Lives:
             employer_archive = target
         return employer_archive
 
+    def id_on_file(self, p: Person, near: str) -> Event:
+        """A later transfer whose record carries the person's id number: two namesakes
+        always have one each, so that an answer can show each as the other person."""
+        rng = self.rng
+        target = rng.choice([a for a in EMPLOYERS if a != near] or list(EMPLOYERS))
+        year = max(1990, min(2010, p.birth[0] + rng.randint(35, 50)))
+        event, _ = self.employment(p, target, self.date(year), "transfer", "职工")
+        event.info["id_on_file"] = True
+        return event
+
     def marriage_archive(self, home: str, employer_archive: str | None) -> str:
         rng = self.rng
         if employer_archive in ("500118", "500116") and employer_archive != home \
@@ -196,10 +209,16 @@ class Lives:
         """One household using at most `room` new people."""
         rng, make = self.rng, self.people.make
         r = rng.random()
-        head = make()
+        original = rng.choice(self.people.made) if (
+            self.namesake_rate and self.people.made and rng.random() < self.namesake_rate) \
+            else None
+        head = self.people.namesake_of(original) if original else make()
         home = self.life_home(head)
         events: list[Event] = []
         emp = self.career(head, home, events)
+        if original is not None:  # both of them are somewhere on file with their id number
+            events.append(self.id_on_file(head, emp or home))
+            events.append(self.id_on_file(original, home))
         members = [head]
         spouse: Person | None = None
         if room >= 2 and r < 0.9:

@@ -92,6 +92,26 @@ class PeopleFactory:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self.count = 0
+        self.made: list[Person] = []  # kept only to draw namesakes from
+
+    def namesake_of(self, other: Person) -> Person:
+        """Someone else with the same name, birth date and gender: in half of the cases from
+        the same home (so that nothing a record says tells them apart but their id number
+        and their lives), else from another home of the region."""
+        rng = self.rng
+        self.count += 1
+        home = other.home if rng.random() < 0.5 else rng.choice(
+            URBAN_HOMES if other.urban else RURAL_HOMES)
+        taken = int(other.id18[14:17]) if home == other.home else -1
+        seq = rng.randrange(1, 500) * 2 - (1 if other.gender == "M" else 0)
+        while seq == taken:
+            seq = rng.randrange(1, 500) * 2 - (1 if other.gender == "M" else 0)
+        namesake = Person(f"P{self.count:07d}", other.name, other.gender, other.birth, home,
+                          HOMES.get(home) or FAR_HOMES[home],
+                          id_number(home, other.birth, seq), other.urban, other.minority,
+                          other.rare)
+        self.made.append(namesake)
+        return namesake
 
     def _given_name(self, gender: str, birth_year: int) -> str:
         rng = self.rng
@@ -137,5 +157,7 @@ class PeopleFactory:
             name = rng.choice(SURNAMES) + given
         seq = rng.randrange(1, 500) * 2 - (1 if gender == "M" else 0)
         birth = (birth_year, month, day)
-        return Person(pid, name, gender, birth, home, native_place,
-                      id_number(home, birth, seq), urban, minority, rare)
+        person = Person(pid, name, gender, birth, home, native_place,
+                        id_number(home, birth, seq), urban, minority, rare)
+        self.made.append(person)
+        return person

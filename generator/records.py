@@ -101,6 +101,9 @@ class RecordMaker:
         kinds: Kinds = {}
         old = self.blemish.old_script(year)
         mode = self.blemish.id_mode(year, kinds)
+        if ev.info.get("id_on_file"):  # written with the id number, whatever the year
+            kinds.pop("no_id", None)
+            mode = 18
         getattr(self, ev.rtype)(ev, row, year)
         if ev.rtype == "forestry_right":
             names, ids = [], []
