@@ -82,6 +82,11 @@ class HubSettings:
     task_max_deliveries: int
     task_visibility_timeout_s: float
 
+    @property
+    def archive_names(self) -> dict[str, str]:
+        """Every archive's name by its code, in the nodes file's order."""
+        return {node.code: node.name for node in self.nodes}
+
 
 def read_config(config: Config, overrides: Mapping[str, object] | None) -> None:
     read_settings(config, DEFAULTS, overrides)

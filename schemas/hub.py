@@ -54,6 +54,14 @@ class PersonSchema(Schema):
     subject_confidence = fields.Float(required=True)
 
 
+class ToConfirmSchema(Schema):
+    """Where records are that may be the citizen's but are not sure enough to show: the
+    archive and how many, never their contents."""
+
+    archive = fields.Nested(ArchiveSchema, required=True)
+    count = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
 class QueryAnswerSchema(Schema):
     query_id = fields.String(required=True)
     complete = fields.Boolean(required=True, metadata={
@@ -61,6 +69,13 @@ class QueryAnswerSchema(Schema):
     persons = fields.List(fields.Nested(PersonSchema), required=True)
     records = fields.List(fields.Nested(MatchedRecordSchema), required=True)
     nodes = fields.List(fields.Nested(NodeStatusSchema), required=True)
+    to_confirm = fields.List(fields.Nested(ToConfirmSchema), metadata={
+        "description": "a citizen's (app, kiosk) answer only: archives holding records that "
+                       "may be theirs, for a clerk to confirm (POST .../requests with this "
+                       "query_id)"})
+    to_confirm_notice = fields.String(allow_none=True, metadata={
+        "description": "what to tell the person when `to_confirm` is not empty (Chinese)",
+        "example": "在以下档案馆还有可能属于您的档案，需要工作人员核实"})
     took_ms = fields.Float(required=True)
 
 

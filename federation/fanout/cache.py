@@ -34,7 +34,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from federation.fanout.outcomes import OK, Evidence, NodeOutcome
+from federation.fanout.outcomes import OK, Evidence, NodeOutcome, name_context
 from federation.fanout.shared import SharedRedis, Unavailable
 from federation.registry import NodeEntry
 from runtime.metrics import count_cache
@@ -129,7 +129,8 @@ class AnswerCache:
                 value[:NONCE_BYTES], value[NONCE_BYTES:], key.encode()))
             body = base64.b64decode(payload["body"])
             signed = verify_body(payload["signature"], body, node.keys)
-            records = orjson.loads(body)["records"]
+            answer = orjson.loads(body)
+            records = answer["records"]
         except (InvalidTag, SignatureInvalid, ValueError, KeyError, TypeError):
             return None
         if signed.archive != node.code or signed.request_id != payload["request_id"]:
@@ -139,4 +140,4 @@ class AnswerCache:
         return CachedOutcome(
             {"code": node.code, "name": node.name}, OK, None, count=len(records),
             records=records, evidence=evidence, original_latency_ms=payload["latency_ms"],
-            original_request_id=payload["request_id"])
+            original_request_id=payload["request_id"], name_context=name_context(answer))

@@ -18,7 +18,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import ReadTimeoutError
 
-from federation.fanout.outcomes import ERROR, OK, TIMEOUT, Evidence
+from federation.fanout.outcomes import ERROR, OK, TIMEOUT, Evidence, name_context
 from federation.registry import NodeEntry
 from runtime import request_ids
 from schemas.search import SearchAnswerSchema
@@ -44,6 +44,7 @@ class Attempt:
     finished: float  # time.monotonic() when it was classified
     records: list[dict] = field(default_factory=list)
     evidence: Evidence | None = None
+    name_context: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -130,7 +131,8 @@ class NodeClient:
         if signed.request_id != request_id:
             return error(f"signature does not verify: signed for request {signed.request_id!r}")
         evidence = Evidence(raw, signature or "", signed.kid, received_at)
-        return Attempt(OK, None, sent, time.monotonic(), answer["records"], evidence)
+        return Attempt(OK, None, sent, time.monotonic(), answer["records"], evidence,
+                       name_context(answer))
 
 
 def _read_body(response: requests.Response, deadline: float) -> bytes:

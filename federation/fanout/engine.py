@@ -244,6 +244,7 @@ def _used(flight: _Flight, attempt: Attempt) -> NodeOutcome:
     outcome = _outcome(flight.node, OK, latency, None, flight.hedged)
     outcome.records, outcome.count, outcome.evidence = \
         attempt.records, len(attempt.records), attempt.evidence
+    outcome.name_context = attempt.name_context
     return outcome
 
 

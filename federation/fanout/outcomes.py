@@ -34,7 +34,18 @@ class NodeOutcome:
     records: list[dict] = field(default_factory=list)  # the node's records, only when ok
     evidence: Evidence | None = None  # only when ok
     hedged: bool = False  # a second request was sent
+    # what the node said of the subject's name besides the records, only when ok: the
+    # answer's `name_frequency` and `namesakes` (standard 1.1; absent from older nodes)
+    name_context: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return self.status == OK
+
+
+NAME_CONTEXT_KEYS = ("name_frequency", "namesakes")
+
+
+def name_context(answer: dict) -> dict:
+    """The parts of a node's search answer that speak of the subject's name."""
+    return {key: answer[key] for key in NAME_CONTEXT_KEYS if key in answer}

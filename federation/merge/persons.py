@@ -138,28 +138,6 @@ def _subject_profile(subject: dict) -> Profile:
     return profile
 
 
-def party_evidence(records: list[dict], subject: dict) -> dict[tuple[str, int], float]:
-    """How surely each party of ``records``, on its own, is ``subject``: {(record_id,
-    party index): score}. Only the party's own facts count, not the joins that put it in a
-    person: the same valid id 1.0; the same first 17 characters (a mistyped check
-    character) 0.95; another id number 0; else its name and birth date as a join would
-    score them (the same name born the same day 0.95, a homophone at most 0.8)."""
-    profile = _subject_profile(subject)
-    return {(party.record_id, party.index): _party_score(party, profile)
-            for party in parties_of(records)}
-
-
-def _party_score(party: PartyView, subject: Profile) -> float:
-    if subject.valid_id and party.valid_id == subject.valid_id:
-        return ID_CONFIDENCE
-    if party.id_body is not None and subject.bodies:
-        return CHECK_CHAR_CONFIDENCE if party.id_body in subject.bodies else 0.0
-    alone = Profile()
-    alone.add(party)
-    fit = alone.fit(subject)
-    return 0.0 if fit is None else join_confidence(fit.name_class, fit.birth_level)
-
-
 def _subject_score(cluster: Cluster, subject: Profile, own: Cluster | None) -> float:
     """How surely the cluster is the subject: 1.0 by id, high by name and birth date."""
     profile = cluster.profile

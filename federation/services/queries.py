@@ -1,7 +1,8 @@
 """A query across archives: who may ask what, the fan-out, the merge, and the record of it.
 
 A citizen asks about themselves only (the subject comes from their token) and is shown
-only the records in which they are a party with high confidence; a clerk names the
+only the records in which they are a party beyond reasonable doubt (`federation.ownership`);
+the others that may be theirs are counted, per archive, in `to_confirm`. A clerk names the
 subject and also sees lower-confidence candidates.
 """
 
@@ -18,8 +19,10 @@ from federation.config import HubSettings
 from federation.errors import InvalidInput, PermissionDenied, QueryNotFound
 from federation.fanout import FanOut, NodeOutcome
 from federation.identity import Identity
-from federation.merge import citizen_view, group_persons
+from federation.merge import group_persons
 from federation.models import NodeAnswer, Query
+from federation.ownership import NameContext, citizen_answer, weigh
+from federation.ownership.services import TO_CONFIRM_NOTICE, decisions_about, keep_candidates
 from federation.permissions import require
 from runtime.metrics import count_fanout
 from runtime.observability import request_age_s
@@ -52,18 +55,28 @@ def run_query(session: Session, settings: HubSettings, fanout: FanOut, identity:
     count_fanout(outcomes)  # per-archive outcomes and latencies for /metrics
     records = sorted((r for o in outcomes if o.status == "ok" for r in o.records),
                      key=lambda r: (-r["match"]["score"], r["record_id"]))
-    persons = group_persons(records, subject)
-    if identity.person is not None:  # a citizen, or a person at a kiosk
-        persons, records = citizen_view(persons, records, subject)
+    offered: list = []
+    if identity.person is not None:  # a citizen, or a person at a kiosk: only their own
+        context = NameContext.of(outcomes, decisions_about(session, subject["id_number"]))
+        ownership = weigh(records, subject, context)
+        persons, records, to_confirm = citizen_answer(ownership, records,
+                                                      settings.archive_names)
+        offered = ownership.offered
+    else:
+        persons = [person.to_dict() for person in group_persons(records, subject)]
     answer = {
         "query_id": query_id,
         "complete": all(o.status == "ok" for o in outcomes),
-        "persons": [person.to_dict() for person in persons],
+        "persons": persons,
         "records": records,
         "nodes": [_status(outcome) for outcome in outcomes],
-        "took_ms": round((time.perf_counter() - started) * 1000, 1),
     }
-    _record(session, identity, body["purpose"], subject, answer, outcomes, request_no)
+    if identity.person is not None:
+        answer["to_confirm"] = to_confirm
+        answer["to_confirm_notice"] = TO_CONFIRM_NOTICE if to_confirm else None
+    answer["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    _record(session, identity, body["purpose"], subject, answer, outcomes, request_no,
+            offered)
     return answer
 
 
@@ -134,7 +147,7 @@ def _status(outcome: NodeOutcome) -> dict:
 
 
 def _record(session: Session, identity: Identity, purpose: str, subject: dict, answer: dict,
-            outcomes: list[NodeOutcome], request_no: str | None) -> None:
+            outcomes: list[NodeOutcome], request_no: str | None, offered: list) -> None:
     # bulk statements rather than objects: the hub writes this for every query
     session.execute(insert(Query), [{
         "query_id": answer["query_id"], "created_at": datetime.now(UTC),
@@ -161,4 +174,5 @@ def _record(session: Session, identity: Identity, purpose: str, subject: dict, a
         "body": outcome.evidence.body if outcome.evidence else None,
         "signature": outcome.evidence.signature if outcome.evidence else None,
     } for outcome in outcomes])
+    keep_candidates(session, answer["query_id"], offered)
     session.commit()
