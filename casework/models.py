@@ -58,6 +58,8 @@ class CaseRequest(Base):
     # SHA-256 of the submission as first sent: the same key with another payload is refused
     request_fingerprint: Mapped[str | None] = mapped_column(String(64))
     callback_url: Mapped[str | None] = mapped_column(String(500))
+    # a request to confirm records: the citizen's query that offered them (`to_confirm`)
+    source_query_id: Mapped[str | None] = mapped_column(String(32))
 
 
 class RequestAssist(Base):

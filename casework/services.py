@@ -34,14 +34,17 @@ class RequestNotFound(DomainError):
 
 
 def apply_request(session: Session, settings: HubSettings, calendar: WorkingCalendar,
-                  identity: Identity, body: dict) -> dict:
+                  identity: Identity, body: dict, source_query_id: str | None = None) -> dict:
     """File a request (申请); a platform client's repeated `Idempotency-Key` returns the
-    request it already filed and files nothing new."""
-    return apply_request_once(session, settings, calendar, identity, body)[0]
+    request it already filed and files nothing new. A request to confirm the records a
+    citizen's query offered names that query (`casework.confirmations`)."""
+    return apply_request_once(session, settings, calendar, identity, body,
+                              source_query_id)[0]
 
 
 def apply_request_once(session: Session, settings: HubSettings, calendar: WorkingCalendar,
-                       identity: Identity, body: dict) -> tuple[dict, bool]:
+                       identity: Identity, body: dict, source_query_id: str | None = None
+                       ) -> tuple[dict, bool]:
     """The request, and whether this call filed it (False: its Idempotency-Key had)."""
     require(identity, "request.apply")
     if identity.role == "national":
@@ -55,6 +58,7 @@ def apply_request_once(session: Session, settings: HubSettings, calendar: Workin
     try:
         request = _file(session, calendar, identity, body, subject, applicant, documents,
                         receiving, holding)
+        request.source_query_id = source_query_id
         history.transition(session, identity, request, "apply", None, "applied",
                            body.get("note"))
         session.commit()
@@ -109,7 +113,7 @@ def get_request(session: Session, settings: HubSettings, identity: Identity,
 
 
 def archive_names(settings: HubSettings) -> dict[str, str]:
-    return {node.code: node.name for node in settings.nodes}
+    return settings.archive_names
 
 
 def readable_request(session: Session, identity: Identity, request_no: str) -> CaseRequest:

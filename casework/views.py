@@ -56,6 +56,7 @@ def request_view(session: Session, request: CaseRequest, names: Mapping[str, str
                     "to_state": e.to_state, "reason": e.reason} for e in events],
         "client_id": request.client_id,
         "idempotency_key": request.idempotency_key,
+        "to_confirm": request.source_query_id is not None,
     }
 
 

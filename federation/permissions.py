@@ -30,6 +30,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "request.assist": frozenset({HOLDING, ADMIN}),
     "request.complete": frozenset({RECEIVING, ADMIN}),
     "request.refuse": CLERKS,
+    "candidate.read": frozenset({HOLDING, ADMIN}),
+    "candidate.decide": frozenset({HOLDING, ADMIN}),
     "reminder.list": CLERKS,
     "node.health": CLERKS,
 }
@@ -56,6 +58,10 @@ SCOPES: dict[str, str] = {
                         "archive has answered",
     "request.refuse": "receiving archive: before completion; holding archive: while it is "
                       "asked to search",
+    "candidate.read": "records a request asks the clerk's archive to confirm as its "
+                      "subject's, held by that archive, with the evidence for and against",
+    "candidate.decide": "those records, while the archive's part of the request is open; "
+                        "the subject's later queries follow the decision; audited",
     "reminder.list": "steps the clerk's archive owes that fall due or are overdue",
     "node.health": "every archive of the federation (status only, no records)",
 }

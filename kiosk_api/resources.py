@@ -24,7 +24,7 @@ from kiosk_api.schemas import (
     RecordsRequestSchema,
     SessionStatusSchema,
 )
-from schemas.casework import SelfApplicationSchema
+from schemas.casework import SelfOrConfirmApplicationSchema
 from schemas.search import ProblemSchema
 
 SESSION = [{"kioskSession": []}]
@@ -161,7 +161,7 @@ class CertificatePdf(MethodView):
 class Requests(MethodView):
     @rate_limited(blp)
     @blp.doc(security=SESSION)
-    @blp.arguments(SelfApplicationSchema)
+    @blp.arguments(SelfOrConfirmApplicationSchema)
     @blp.response(201, KioskRequestSchema)
     @blp.alt_response(401, schema=ProblemSchema, description="The session ended")
     def post(self, body: dict) -> dict:

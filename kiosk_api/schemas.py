@@ -4,6 +4,7 @@ id numbers are masked everywhere and other people's names partly."""
 from marshmallow import Schema, fields, validate
 
 from schemas.fields import RECORD_TYPES, one_of
+from schemas.hub import ToConfirmSchema
 from schemas.records import ArchiveSchema
 
 
@@ -65,6 +66,10 @@ class KioskRecordsSchema(Schema):
     person = fields.Nested(MaskedPersonSchema, required=True)
     records = fields.List(fields.Nested(KioskRecordSchema), required=True)
     archives = fields.List(fields.Nested(ArchiveAnswerSchema), required=True)
+    to_confirm = fields.List(fields.Nested(ToConfirmSchema), required=True, metadata={
+        "description": "archives holding records that may be the person's: a clerk "
+                       "confirms them (POST /kiosk/api/v1/requests with this query_id)"})
+    to_confirm_notice = fields.String(allow_none=True)
 
 
 class KioskIssueSchema(Schema):

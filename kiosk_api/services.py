@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from accounts.models import KioskDevice
+from casework.confirmations import apply_to_confirm
 from casework.services import apply_request
 from certificates.issuing import issue_for_self
 from certificates.models import Certificate
@@ -60,6 +61,8 @@ def records_view(answer: dict, identity: Identity) -> dict:
                           key=lambda shown: not shown["held_here"]),
         "archives": [{**node["archive"], "answered": node["status"] == "ok"}
                      for node in answer["nodes"]],
+        "to_confirm": answer.get("to_confirm") or [],
+        "to_confirm_notice": answer.get("to_confirm_notice"),
     }
 
 
@@ -84,7 +87,8 @@ def apply_across_archives(session: Session, settings: HubSettings, identity: Ide
                           body: dict) -> dict:
     """A cross-archive request received by this kiosk's archive (where the result is
     handed out); answered without the subject's id number."""
-    filed = apply_request(session, settings, settings.calendar, identity, body)
+    filed = apply_to_confirm(session, settings, identity, body) if body.get("query_id") \
+        else apply_request(session, settings, settings.calendar, identity, body)
     return {"request_no": filed["request_no"], "state_label": filed["state_label"],
             "accept_due": date.fromisoformat(filed["accept_due"]),
             "receiving_archive": filed["receiving_archive"],

@@ -5,10 +5,10 @@ a body naming one is refused, not ignored); the outputs reuse the hub's query an
 certificate entry, and show a request as its progress with the staff's names left out.
 """
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from mobile_api.wording import SUBJECT_FROM_TOKEN
-from schemas.casework import HoldingArchiveSchema, SelfApplicationSchema
+from schemas.casework import HoldingArchiveSchema, SelfOrConfirmApplicationSchema
 from schemas.certificates import CertificateSchema
 from schemas.fields import RECORD_TYPES
 from schemas.hub import QueryRequestSchema
@@ -46,14 +46,22 @@ class MyCertificateRequestSchema(SubjectFromToken):
     purpose = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
-class MyApplicationSchema(SubjectFromToken, SelfApplicationSchema):
+class MyApplicationSchema(SubjectFromToken, SelfOrConfirmApplicationSchema):
     """A cross-archive request for oneself: which archive receives it (where the result is
-    handed out), and optionally which archives search (default: every other one)."""
+    handed out), and optionally which archives search (default: every other one). With
+    `query_id` alone: a request to confirm the records that query offered (`to_confirm`)."""
 
-    receiving_archive = fields.String(required=True, validate=validate.Regexp(
+    receiving_archive = fields.String(validate=validate.Regexp(
         r"^\d{6}$", error="请从档案馆列表中选择受理档案馆。"), metadata={
-        "description": "code of the receiving archive (GET /mobile/api/v1/archives)",
+        "description": "code of the receiving archive (GET /mobile/api/v1/archives); "
+                       "required unless `query_id` is given (then: the archive holding most "
+                       "of the records to confirm)",
         "example": "510500"})
+
+    @validates_schema
+    def _receiving_unless_confirming(self, data: dict, **kwargs: object) -> None:
+        if not data.get("query_id") and not data.get("receiving_archive"):
+            raise ValidationError("请从档案馆列表中选择受理档案馆。", "receiving_archive")
 
 
 class CertifiedRecordSchema(Schema):

@@ -7,6 +7,7 @@ errors a person can act on, in Chinese.
 
 from sqlalchemy.orm import Session
 
+from casework.confirmations import apply_to_confirm
 from casework.services import apply_request, archive_names, get_request, list_requests
 from certificates.issuing import issue_for_self
 from certificates.models import Certificate
@@ -32,7 +33,8 @@ def apply_for_myself(session: Session, settings: HubSettings, identity: Identity
                      body: dict) -> dict:
     """File a cross-archive request whose subject is the citizen."""
     try:
-        view = apply_request(session, settings, settings.calendar, identity, body)
+        view = apply_to_confirm(session, settings, identity, body) if body.get("query_id") \
+            else apply_request(session, settings, settings.calendar, identity, body)
     except InvalidInput as error:
         raise in_chinese(error, APPLICATION_FIELDS) from error
     return progress(view, archive_names(settings))

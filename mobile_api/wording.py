@@ -19,6 +19,7 @@ CERTIFICATE_FIELDS = {
     "subject.name": "您的姓名中有证明上无法打印的字，证明未能出具，请到档案馆窗口办理。",
 }
 APPLICATION_FIELDS = {
+    "query_id": "这次查询没有需要工作人员核实的档案，或已核实完毕；请重新查询您的档案。",
     "receiving_archive": "请从档案馆列表中选择受理档案馆。",
     "holding_archives": "请从档案馆列表中选择需要查找的档案馆。",
 }

@@ -1,6 +1,6 @@
 """Schemas of the cross-archive request (跨馆查档申请) as every hub surface shows it."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from schemas.fields import RECORD_TYPES, one_of
 from schemas.records import ArchiveSchema
@@ -45,6 +45,22 @@ class SelfApplicationSchema(Schema):
     record_types = fields.List(one_of(RECORD_TYPES), validate=validate.Length(min=1))
     purpose = fields.String(required=True, validate=validate.Length(min=1, max=200))
     note = fields.String(validate=validate.Length(max=1000))
+
+
+class SelfOrConfirmApplicationSchema(SelfApplicationSchema):
+    """A person's request for themselves, or (with `query_id`) to confirm the records their
+    query offered (`to_confirm`): then nothing else is needed."""
+
+    query_id = fields.String(validate=validate.Length(min=1, max=64), metadata={
+        "description": "one of the caller's queries whose `to_confirm` the holding "
+                       "archives' clerks confirm or reject"})
+    purpose = fields.String(validate=validate.Length(min=1, max=200), metadata={
+        "description": "required unless `query_id` is given"})
+
+    @validates_schema
+    def _purpose_unless_confirming(self, data: dict, **kwargs: object) -> None:
+        if not data.get("query_id") and not data.get("purpose"):
+            raise ValidationError("Missing data for required field.", "purpose")
 
 
 class OnBehalfApplicationSchema(SelfApplicationSchema):
@@ -108,3 +124,6 @@ class RequestSchema(Schema):
     events = fields.List(fields.Nested(RequestEventSchema), required=True)
     client_id = fields.String(allow_none=True)
     idempotency_key = fields.String(allow_none=True)
+    to_confirm = fields.Boolean(metadata={
+        "description": "a request to confirm records a citizen's query offered: each holding "
+                       "archive confirms or rejects its candidates (GET .../candidates)"})

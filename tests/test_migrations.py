@@ -9,6 +9,7 @@ from alembic.migration import MigrationContext
 import accounts.models  # noqa: F401  (the hub's tables are declared in several packages)
 import casework.models  # noqa: F401
 import certificates.models  # noqa: F401
+import federation.ownership.models  # noqa: F401
 from federation.models import Base as HubBase
 from federation.storage import upgrade_schema as upgrade_hub
 from nodes.models import Base as NodeBase

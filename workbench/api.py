@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from accounts.clerks import LoginThrottle, ensure_active, login
+from casework.confirmations import decide_candidate, request_candidates
 from casework.reminders import open_reminders
 from casework.services import apply_request, get_request, list_requests, overdue_requests
 from casework.transitions import (
@@ -27,8 +28,10 @@ from schemas.search import ProblemSchema
 from workbench.schemas import (
     AcceptSchema,
     AssistSchema,
+    CandidateSchema,
     ClerkTokenSchema,
     CompleteSchema,
+    DecideSchema,
     LoginSchema,
     OverdueArgsSchema,
     ReminderSchema,
@@ -215,3 +218,25 @@ class Refuse(MethodView):
         reason."""
         return jsonify(refuse_request(context.session(), context.settings(), g.identity,
                                       request_no, body["reason"]))
+
+
+@blp.route("/<string:request_no>/candidates")
+class Candidates(MethodView):
+    @clerks_only
+    @request_of_the_archive
+    @blp.response(200, CandidateSchema(many=True))
+    def get(self, request_no: str) -> list[dict]:
+        """Records the request asks this archive to confirm as the subject's, with the
+        evidence for and against each (a citizen's query offered them: `to_confirm`)."""
+        return request_candidates(context.session(), context.settings(), g.identity,
+                                  request_no)
+
+    @clerks_only
+    @request_of_the_archive
+    @blp.arguments(DecideSchema)
+    @blp.response(200, CandidateSchema)
+    def post(self, body: dict, request_no: str) -> dict:
+        """Confirm or reject one of them: the subject's later queries show a confirmed
+        record and no longer offer a rejected one."""
+        return decide_candidate(context.session(), context.settings(), g.identity,
+                                request_no, body)

@@ -7,7 +7,7 @@ from werkzeug.datastructures import MultiDict
 from runtime.errors import InvalidInput
 from schemas.casework import OnBehalfApplicationSchema, ReasonSchema
 from schemas.http import flatten_errors
-from workbench.schemas import AcceptSchema, AssistSchema, CompleteSchema
+from workbench.schemas import AcceptSchema, AssistSchema, CompleteSchema, DecideSchema
 
 DOCUMENT_ROWS = 3  # the counter form's document lines
 
@@ -49,6 +49,15 @@ def assist(form: MultiDict) -> dict:
     return _load(AssistSchema(), _present({
         "outcome": text(form, "outcome") or "", "query_id": text(form, "query_id"),
         "record_ids": form.getlist("record_ids") or None, "note": text(form, "note")}))
+
+
+def decision(form: MultiDict) -> dict:
+    """确认属于 / 不属于: one candidate record of a request to confirm."""
+    party = text(form, "party")
+    return _load(DecideSchema(), _present({
+        "record_id": text(form, "record_id"), "party": int(party) if party and
+        party.isdigit() else party, "decision": text(form, "decision"),
+        "note": text(form, "note")}))
 
 
 def acceptance(form: MultiDict) -> dict:

@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
+from casework.confirmations import decide_candidate, request_candidates
 from casework.reminders import open_reminders
 from casework.services import apply_request, get_request, list_requests, overdue_requests
 from casework.transitions import (
@@ -25,6 +26,7 @@ from casework.transitions import (
     search_for_request,
 )
 from federation.errors import QueryNotFound
+from federation.permissions import allowed
 from federation.resources import context
 from federation.services.queries import get_query
 from runtime.chinese import BY_STATUS
@@ -116,6 +118,14 @@ def assist(request_no: str) -> Response:
     return _back(request_no, "assist")
 
 
+@pages.post("/requests/<request_no>/candidates")
+def decide(request_no: str) -> Response:
+    decide_candidate(context.session(), context.settings(), g.clerk.identity, request_no,
+                     forms.decision(request.form))
+    return redirect(url_for(".detail", request_no=request_no, done="decide",
+                            _anchor="to-confirm"), 303)
+
+
 @pages.post("/requests/<request_no>/complete")
 def complete(request_no: str) -> Response:
     complete_request(context.session(), context.settings(), context.keyring(),
@@ -177,10 +187,16 @@ def detail_page(request_no: str, status: int = 200, errors: list[str] | None = N
             answer = get_query(context.session(), identity, query_id)
         except QueryNotFound:
             errors.append(wording.SEARCH_GONE)
+    ours = presenting.our_part(view, identity)
+    to_confirm = request_candidates(context.session(), context.settings(), identity,
+                                    request_no) \
+        if view["to_confirm"] and ours is not None and allowed(identity, "candidate.read") \
+        else []
     return page("workbench/detail.html", status, view=view, errors=errors,
-                may=presenting.actions(view, identity), ours=presenting.our_part(view, identity),
+                may=presenting.actions(view, identity), ours=ours,
                 answer=answer, query_id=answer and answer["query_id"],
                 candidates=presenting.candidates(answer, identity) if answer else [],
+                to_confirm=[presenting.to_confirm(c) for c in to_confirm],
                 done=wording.DONE_WORDS.get(done or ""))
 
 

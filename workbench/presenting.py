@@ -10,6 +10,7 @@ from federation.identity import Identity
 
 CHINA = timezone(timedelta(hours=8), "北京时间")
 STATE_ORDER = ("applied", "accepted", "completed", "refused")
+DECIDED_WORDS = {"confirmed": "已确认属于申请人", "rejected": "已确认不属于申请人"}
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,39 @@ def candidates(answer: dict, identity: Identity) -> list[dict]:
              "score": record["match"]["score"],
              "ours": record["archive"]["code"] == identity.archive}
             for record in answer["records"]]
+
+
+def to_confirm(candidate: dict) -> dict:
+    """A record a request asks this archive to confirm, as the page lists it."""
+    record = candidate["record"] or {}
+    decision = candidate["decision"]
+    return {**candidate, "summary": record_summary(record) if record else candidate["record_id"],
+            "kind": RECORD_TYPE_WORDS.get(record.get("record_type", ""), ""),
+            "file_no": (record.get("reference") or {}).get("file_no"),
+            "name": _party_name(record, candidate["party"]),
+            "decided": None if decision is None else DECIDED_WORDS[decision["decision"]],
+            "verdict": _odds_sentence(candidate)}
+
+
+def _odds_sentence(candidate: dict) -> str:
+    """How sure the hub was, in words a clerk reads at a glance."""
+    if any(reason["weight"] == "-inf" for reason in candidate["reasons_against"]):
+        return "有须人工核实的情形（见存疑的证据），不能自动显示。"
+    odds = candidate["odds"]
+    if odds is None:
+        return ""
+    ratio = "不足1比1" if odds < 0 else f"约{_round(10 ** odds)}比1"
+    return f"综合证据：属于申请人的可能性{ratio}；须达到1000比1方自动显示。"
+
+
+def _round(value: float) -> str:
+    return f"{value:.1f}" if value < 10 else f"{round(value):,}"
+
+
+def _party_name(record: dict, index: int) -> str:
+    parties = record.get("parties") or []
+    party = parties[index] if index < len(parties) else {}
+    return str(party.get("name_raw") or party.get("name") or "")
 
 
 def cn_time(value: str | None) -> str:

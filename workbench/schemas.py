@@ -53,6 +53,44 @@ class CompleteSchema(Schema):
     note = fields.String(validate=validate.Length(max=1000))
 
 
+class ReasonWeighedSchema(Schema):
+    kind = fields.String(required=True, metadata={"example": "birth_month"})
+    weight = fields.Raw(required=True, metadata={
+        "description": "log10 of the likelihood ratio; \"+inf\"/\"-inf\" when decisive"})
+    side = one_of(("for", "against"), required=True)
+    text = fields.String(required=True, metadata={
+        "example": "出生日期1952-03与身份证号所示一致（至月）"})
+
+
+class CandidateDecisionSchema(Schema):
+    decision = one_of(("confirmed", "rejected"), required=True)
+    decided_at = fields.DateTime(required=True)
+    archive_code = fields.String(required=True)
+    note = fields.String(allow_none=True)
+
+
+class CandidateSchema(Schema):
+    """A record the request asks this archive to confirm as its subject's."""
+
+    record_id = fields.String(required=True)
+    party = fields.Integer(required=True, metadata={"description": "the party's position"})
+    role = fields.String(required=True)
+    archive_code = fields.String(required=True)
+    odds = fields.Float(allow_none=True, metadata={
+        "description": "log10 odds that the party is the subject (3: a thousand to one)"})
+    reasons_for = fields.List(fields.Nested(ReasonWeighedSchema), required=True)
+    reasons_against = fields.List(fields.Nested(ReasonWeighedSchema), required=True)
+    record = fields.Dict(allow_none=True, metadata={
+        "description": "the record as the archive's signed answer gave it"})
+    decision = fields.Nested(CandidateDecisionSchema, allow_none=True)
+
+
+class DecideSchema(Schema):
+    record_id = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    party = fields.Integer(required=True, validate=validate.Range(min=0, max=99))
+    decision = one_of(("confirmed", "rejected"), required=True)
+    note = fields.String(validate=validate.Length(max=1000))
+
 
 class ReminderSchema(Schema):
     request_no = fields.String(required=True)

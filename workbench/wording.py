@@ -16,7 +16,8 @@ ACTION_WORDS = {"apply": "申请", "accept": "受理", "assist": "协办", "decl
                 "complete": "办结", "refuse": "不予办理"}
 DONE_WORDS = {"apply": "申请已登记。", "accept": "已受理。", "assist": "协办答复已提交。",
               "complete": "已办结。", "refuse": "已不予办理，理由已记录。",
-              "decline": "已不予协办，理由已记录。"}
+              "decline": "已不予协办，理由已记录。",
+              "decide": "核实结论已记录；申请人此后查询时将据此显示。"}
 RELATION_WORDS = {"self": "本人", "child": "子女", "spouse": "配偶", "parent": "父母",
                   "lawyer": "律师", "other": "其他受托人"}
 DOCUMENT_WORDS = {"id_card": "居民身份证", "letter_of_authorization": "授权委托书",

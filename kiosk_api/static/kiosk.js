@@ -133,7 +133,23 @@
       item.append(label);
       list.append(item);
     }
-    $("no-records").hidden = answer.records.length > 0;
+    $("no-records").hidden = answer.records.length > 0 || answer.to_confirm.length > 0;
+    renderToConfirm(answer);
+  }
+
+  // Records that may be the person's but are not sure enough to show: where, how many.
+  function renderToConfirm(answer) {
+    const list = $("to-confirm-list");
+    list.replaceChildren(...answer.to_confirm.map((entry) =>
+      element("li", null, `${entry.archive.name}：${entry.count}份`)));
+    $("to-confirm-notice").textContent = answer.to_confirm_notice || "";
+    $("to-confirm").hidden = answer.to_confirm.length === 0;
+  }
+
+  async function requestConfirmation() {
+    busy("正在提交核实申请，请稍候……");
+    const filed = await api("/requests", { body: { query_id: state.answer.query_id } });
+    showReceipt(filed);
   }
 
   function renderPurposes() {
@@ -196,7 +212,10 @@
         .slice(0, 1000);
     }
     busy("正在提交申请，请稍候……");
-    const filed = await api("/requests", { body });
+    showReceipt(await api("/requests", { body }));
+  }
+
+  function showReceipt(filed) {
     $("request-no").textContent = filed.request_no;
     $("request-due").textContent = `${chineseDate(filed.accept_due)}前答复`;
     $("request-receiving").textContent = filed.receiving_archive.name;
@@ -225,6 +244,8 @@
     state.pdfUrl = null;
     $("certificate-frame").removeAttribute("src");
     $("record-list").replaceChildren();
+    $("to-confirm-list").replaceChildren();
+    $("to-confirm").hidden = true;
     for (const id of ["greeting", "certificate-no", "request-no", "request-due",
       "request-receiving", "request-holding"]) $(id).textContent = "";
     for (const radio of document.querySelectorAll("input[name=purpose]")) radio.checked = false;
@@ -270,6 +291,7 @@
   $("read-card").addEventListener("click", () => act(readCard, "start"));
   $("print").addEventListener("click", () => act(printCertificate));
   $("request").addEventListener("click", () => act(requestAcrossArchives));
+  $("confirm-request").addEventListener("click", () => act(requestConfirmation));
   $("print-pdf").addEventListener("click", () => {
     try { $("certificate-frame").contentWindow.print(); } catch (error) { window.print(); }
   });

@@ -47,6 +47,7 @@ DOCUMENTS = {"/openapi.json", "/mobile/openapi.json", "/kiosk/openapi.json",
 MARRIAGE = "510500/marriage/LZ-M-1988"  # 张国华 and 李秀英, held by Luzhou
 EMPLOYMENT = "500118/employment/YC-E-1978"  # 张国华's recruitment, held by Yongchuan
 OTHER_EMPLOYMENT = "500118/employment/YC-E-OTHER"  # the other 张国华's
+JIANGJIN_YOUTH = "500116/sent_down_youth/JJ-Z-1970"  # 张国化 (a homophone), born 1952
 PURPOSE = "退休工龄认定"
 APPLICATION = {"purpose": PURPOSE, "holding_archives": ["500118"]}
 ON_BEHALF = {**APPLICATION, "subject": SUBJECT,
@@ -80,6 +81,7 @@ class World:
     verify_token: str = ""
     request_no: str = ""  # the national request, completed
     accepted_no: str = ""  # a counter request, accepted, Yongchuan's part pending
+    confirming_no: str = ""  # 张国华's request to confirm what his query offered, accepted
     batch_id: str = ""  # a certificate batch of Luzhou's admin
 
     # -- sending -------------------------------------------------------------------------
@@ -257,6 +259,11 @@ def _make_objects(world: World) -> None:
     assert done["state"] == "completed" and len(done["certificate_nos"]) == 1
     world.request_no, world.certificates["request"] = number, done["certificate_nos"][0]
     world.accepted_no = world.fresh_accepted()
+    # the citizen's query offered records of Yongchuan and Jiangjin to confirm (to_confirm)
+    world.confirming_no = world.ok("POST", "/mobile/api/v1/requests", CITIZEN, Call(json={
+        "query_id": world.queries[CITIZEN], "receiving_archive": "510500"}), 201)["request_no"]
+    world.ok("POST", "/clerk/api/v1/requests/{no}/accept", RECEIVING,
+             Call({"no": world.confirming_no}, json={}))
     world.batch_id = world.ok("POST", "/api/v1/certificate-batches", ADMIN,
                               _batch_of_own(world, ADMIN), 202)["batch_id"]
 
@@ -273,7 +280,7 @@ def _username(caller: str) -> str:
 
 OWN_RECORD = {CITIZEN: MARRIAGE, OTHER_CITIZEN: OTHER_EMPLOYMENT, KIOSK: MARRIAGE,
               RECEIVING: MARRIAGE, ADMIN: MARRIAGE, HOLDING: EMPLOYMENT,
-              UNINVOLVED: "500116/sent_down_youth/JJ-Z-1970"}
+              UNINVOLVED: JIANGJIN_YOUTH}
 Build = Callable[[World, str], Call]
 
 
@@ -381,6 +388,12 @@ OPERATIONS: dict[tuple[str, str], Build] = {
     ("POST", "/clerk/api/v1/requests/{request_no}/refuse"):
         lambda w, c: Call({"request_no": w.fresh_accepted()},
                           json={"reason": "授权委托书不完整"}),
+    ("GET", "/clerk/api/v1/requests/{request_no}/candidates"):
+        lambda w, c: Call({"request_no": w.confirming_no}),
+    ("POST", "/clerk/api/v1/requests/{request_no}/candidates"):
+        lambda w, c: Call({"request_no": w.confirming_no}, json={
+            "record_id": JIANGJIN_YOUTH if c == UNINVOLVED else EMPLOYMENT, "party": 0,
+            "decision": "confirmed", "note": "核对原件，确系本人"}),
     # the national platform
     ("POST", "/national/api/v1/token"): lambda w, c: Call(form=w.token_form()),
     ("GET", "/national/api/v1/keys"): _none,

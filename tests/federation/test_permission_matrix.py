@@ -140,6 +140,12 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     # refuse: Luzhou refuses the request, Yongchuan declines its own part
     ("POST", "/clerk/api/v1/requests/{request_no}/refuse"):
         (401, 403, 403, 401, 200, 200, 200, 404, 403, 403),
+    # 张国华's request to confirm what his query offered: received by Luzhou, asking
+    # Yongchuan and Jiangjin, each for the records it holds (Luzhou's admin: none)
+    ("GET", "/clerk/api/v1/requests/{request_no}/candidates"):
+        (401, 403, 403, 401, 403, 200, 403, 200, 403, 403),
+    ("POST", "/clerk/api/v1/requests/{request_no}/candidates"):
+        (401, 403, 403, 401, 403, 200, 403, 200, 403, 403),
     # the national platform: the token endpoint is open (the signed assertion is the
     # credential); the requests are the submitting client's
     #    anon cit  oth  kio  rcv  h118 adm  h116 nat  o-nat
@@ -193,6 +199,8 @@ ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", "/clerk/api/v1/requests/{request_no}/assist"): ("request.assist",),
     ("POST", "/clerk/api/v1/requests/{request_no}/complete"): ("request.complete",),
     ("POST", "/clerk/api/v1/requests/{request_no}/refuse"): ("request.refuse",),
+    ("GET", "/clerk/api/v1/requests/{request_no}/candidates"): ("candidate.read",),
+    ("POST", "/clerk/api/v1/requests/{request_no}/candidates"): ("candidate.decide",),
     ("POST", "/national/api/v1/requests"): ("request.apply",),
     ("GET", "/national/api/v1/requests/{request_no}"): ("request.read",),
     ("GET", "/national/api/v1/requests/{request_no}/result"): ("request.read",),

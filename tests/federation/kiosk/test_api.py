@@ -185,3 +185,17 @@ def test_the_page_is_chinese_and_self_contained(kiosk):
         assert served.status_code == 200
         assert not re.search(rb"https?://(?!127\.0\.0\.1|localhost)", served.data)
         served.close()
+
+
+def test_what_may_be_the_persons_is_counted_and_one_touch_asks_a_clerk(kiosk):
+    token = kiosk.session()
+    answer = records(kiosk, token)
+    assert answer["to_confirm"] == [
+        {"archive": {"code": "500118", "name": "重庆市永川区档案馆"}, "count": 1},
+        {"archive": {"code": "500116", "name": "重庆市江津区档案馆"}, "count": 1}]
+    assert answer["to_confirm_notice"] == "在以下档案馆还有可能属于您的档案，需要工作人员核实"
+    filed = kiosk.post("/requests", token, {"query_id": answer["query_id"]})
+    assert filed.status_code == 201, filed.json
+    assert filed.json["receiving_archive"]["code"] == "510500"  # the kiosk's archive
+    assert {a["code"] for a in filed.json["holding_archives"]} == {"500118", "500116"}
+    no_full_id(filed.json)

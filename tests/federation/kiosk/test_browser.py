@@ -114,6 +114,18 @@ def test_a_whole_kiosk_session_in_headless_chromium(kiosk):
         expect(page.locator("#request-due")).to_have_text(re.compile(r"\d{4}年\d+月\d+日前答复"))
         expect(page.locator("#request-holding")).to_have_text("重庆市永川区档案馆")
 
+        # what may be the person's: where and how many, and one touch asks a clerk
+        page.get_by_role("button", name="返回我的档案").click()
+        expect(page.locator("#to-confirm-notice")).to_have_text(
+            "在以下档案馆还有可能属于您的档案，需要工作人员核实")
+        expect(page.locator("#to-confirm-list li")).to_have_text(
+            ["重庆市永川区档案馆：1份", "重庆市江津区档案馆：1份"])
+        page.get_by_role("button", name="申请工作人员核实").click()
+        expect(page.get_by_role("heading", name="跨馆调档申请已提交")).to_be_visible()
+        confirming_no = page.locator("#request-no").inner_text()
+        expect(page.locator("#request-holding")).to_have_text(
+            "重庆市江津区档案馆、重庆市永川区档案馆")
+
         page.get_by_role("button", name="结束服务").click()
         expect(page.get_by_role("heading", name="请将身份证放在读卡区")).to_be_visible()
         expect(page.locator("#notice")).to_contain_text("感谢使用")
@@ -128,6 +140,8 @@ def test_a_whole_kiosk_session_in_headless_chromium(kiosk):
         assert filed.record_types == '["employment"]'
         assert [a.archive_code for a in session.scalars(select(RequestAssist).where(
             RequestAssist.request_no == request_no))] == ["500118"]
+        confirming = session.get(CaseRequest, confirming_no)
+        assert confirming.source_query_id and confirming.receiving_archive == "510500"
 
 
 def test_the_page_returns_to_the_start_when_the_session_idles_out(kiosk):
