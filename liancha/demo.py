@@ -171,12 +171,17 @@ def guide(root: Path, hub_url: str, nodes: list[DemoNode], identity_keys: Path,
     from federation.identity import mint_identity_token
     from liancha.demo_guide import (
         clerk_login,
+        find_confirmation_sample,
         find_sample,
         print_addresses,
         print_clerk_steps,
     )
     from liancha.demo_setup import KIOSK_DEVICE
-    from liancha.demo_walkthrough import print_audit_steps, print_surface_steps
+    from liancha.demo_walkthrough import (
+        print_audit_steps,
+        print_confirmation_steps,
+        print_surface_steps,
+    )
     from schemas.signing import load_private_key
 
     citizen_token = partial(mint_identity_token, load_private_key(identity_keys / "private.pem"),
@@ -195,11 +200,16 @@ def guide(root: Path, hub_url: str, nodes: list[DemoNode], identity_keys: Path,
     print_addresses(hub_url, nodes, supervisor, reader_url, root / "logs" / "platform-sink.log",
                     root / "logs")
     print_clerk_steps(hub_url, token, callers, sample)
-    print_surface_steps(hub_url, callers, sample, citizen_token(**sample.person), reader_url)
+    confirming = find_confirmation_sample(root / "data", hub_url, citizen_token,
+                                          sample.person["id_number"])
+    print_surface_steps(hub_url, callers, sample, citizen_token(**sample.person), reader_url,
+                        confirmation=None if confirming is None else partial(
+                            print_confirmation_steps, hub_url, callers, confirming,
+                            citizen_token(**confirming.person)))
     print_audit_steps(root)
     held = {r["record_id"].split("/")[0] for p in sample.answer["persons"] if p["is_subject"]
             for r in p["records"]}
     stopped = next(n for n in nodes if n.code in held and n.code != callers.receiving_archive)
-    click.echo(f"\n7. Stop one archive (kill {supervisor.pid('node-' + stopped.code)} stops "
+    click.echo(f"\n8. Stop one archive (kill {supervisor.pid('node-' + stopped.code)} stops "
                f"{stopped.name}) and ask again: its status says so, and complete is false.")
     click.echo("Ctrl-C stops everything.")

@@ -82,6 +82,51 @@ def find_sample(data: Path, hub_url: str, token: str, citizen_token, kiosk_archi
     return None
 
 
+@dataclass(frozen=True)
+class ConfirmationSample:
+    person: dict  # {id_number, name}
+    answer: dict  # their own query: nothing of `archive` shown for sure, `to_confirm` there
+    archive: dict  # {code, name}: the one archive holding records for a clerk to confirm
+    count: int
+
+
+def find_confirmation_sample(data: Path, hub_url: str, citizen_token,  # type: ignore[no-untyped-def]
+                             other_than: str) -> ConfirmationSample | None:
+    """The first person with records written without an id number whose own query offers
+    records of exactly one archive to confirm, all of them theirs by the ground truth;
+    records with a birth date (not forestry certificates, which have none) preferred."""
+    theirs: dict[str, list[str]] = defaultdict(list)
+    with open(data / "ground_truth.csv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            theirs[row["person_id"]].append(row["record_id"])
+    with open(data / "blemishes.csv", encoding="utf-8") as handle:
+        unnumbered = {row["record_id"] for row in csv.DictReader(handle)
+                      if row["kind"] == "no_id"}
+    with open(data / "people.csv", encoding="utf-8") as handle:
+        people = [row for row in csv.DictReader(handle) if row["id_number"] != other_than
+                  and any(r in unnumbered for r in theirs[row["person_id"]])]
+    fallback = None
+    for person in people[:150]:
+        subject = {"id_number": person["id_number"], "name": person["name"]}
+        own = requests.post(f"{hub_url}/mobile/api/v1/queries", timeout=30,
+                            json={"purpose": CITIZEN_PURPOSE}, headers={
+                                "Authorization": f"Bearer {citizen_token(**subject)}"}).json()
+        offered = own.get("to_confirm") or []
+        if len(offered) != 1:
+            continue
+        code = offered[0]["archive"]["code"]
+        shown = {r["record_id"] for r in own["records"]}
+        waiting = [r for r in theirs[person["person_id"]]
+                   if r.startswith(code + "/") and r not in shown]
+        if offered[0]["count"] > len(waiting):
+            continue
+        sample = ConfirmationSample(subject, own, offered[0]["archive"], offered[0]["count"])
+        if not any("/forestry_right/" in record for record in waiting):
+            return sample
+        fallback = fallback or sample
+    return fallback
+
+
 def print_addresses(hub_url: str, nodes: list, supervisor, reader_url: str, sink_log: Path,  # type: ignore[no-untyped-def]
                     logs: Path) -> None:
     click.echo(f"\nLiancha demo: the hub and one node per archive (logs in {logs})")

@@ -4,11 +4,17 @@ app, the kiosk and the national platform, the clerks' steps, and the audit check
 import json
 import shlex
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from liancha.demo_guide import CITIZEN_PURPOSE, Sample, liancha_for_people
+from liancha.demo_guide import (
+    CITIZEN_PURPOSE,
+    ConfirmationSample,
+    Sample,
+    liancha_for_people,
+)
 from liancha.demo_setup import DEMO_PASSWORD, PLATFORM_CLIENT, DemoCallers
 
 JSON = "-H 'Content-Type: application/json'"
@@ -19,7 +25,10 @@ def _json(body: dict) -> str:
 
 
 def print_surface_steps(hub_url: str, callers: DemoCallers, sample: Sample, citizen: str,
-                        reader_url: str) -> None:
+                        reader_url: str, confirmation: Callable[[], None] | None = None
+                        ) -> None:
+    """Steps 2 to 6; `confirmation` prints step 3 (records to confirm) when the run has a
+    person for it."""
     receiving, holding = callers.receiving_archive, sample.holding["code"]
     apply = {"receiving_archive": receiving, "holding_archives": [holding],
              "purpose": CITIZEN_PURPOSE}
@@ -41,11 +50,14 @@ def print_surface_steps(hub_url: str, callers: DemoCallers, sample: Sample, citi
         f"  curl -s {hub_url}/mobile/api/v1/requests -H \"Authorization: Bearer $CITIZEN\" "
         f"{JSON} -d {_json(apply)}\n"
         f"and follow it: curl -s {hub_url}/mobile/api/v1/requests/REQUEST_NO "
-        f"-H \"Authorization: Bearer $CITIZEN\"\n"
-        f"\n3. At the kiosk: open {hub_url}/kiosk/?reader={reader_url} , press 读取身份证 "
+        f"-H \"Authorization: Bearer $CITIZEN\"")
+    if confirmation is not None:
+        confirmation()
+    click.echo(
+        f"\n4. At the kiosk: open {hub_url}/kiosk/?reader={reader_url} , press 读取身份证 "
         f"(the simulated reader holds {sample.person['name']}'s card), choose the record of "
         f"{sample.holding['name']}, then 申请跨馆调档; 结束服务 ends the session.\n"
-        f"\n4. As the national platform (client {PLATFORM_CLIENT}, an RFC 7523 assertion "
+        f"\n5. As the national platform (client {PLATFORM_CLIENT}, an RFC 7523 assertion "
         f"for a token):\n"
         f"  export PLATFORM=$(curl -s {hub_url}/national/api/v1/token "
         f"-d grant_type=client_credentials "
@@ -57,7 +69,7 @@ def print_surface_steps(hub_url: str, callers: DemoCallers, sample: Sample, citi
         f"-H 'Idempotency-Key: demo-1' {JSON} -d {_json(national)}\n"
         f"Send it again: the same request comes back and nothing new is filed. Each change "
         f"of state is pushed, signed, to the platform (see its log).\n"
-        f"\n5. The clerks move each request: in the workbench ({hub_url}/workbench/) log in as "
+        f"\n6. The clerks move each request: in the workbench ({hub_url}/workbench/) log in as "
         f"{callers.receiving_clerk(receiving)} and 受理; as {callers.holding_clerk(holding)}, "
         f"检索本馆, tick the records found and 查到（出具证明）; as "
         f"{callers.receiving_clerk(receiving)} again, 办结. Or by API:\n"
@@ -73,13 +85,36 @@ def print_surface_steps(hub_url: str, callers: DemoCallers, sample: Sample, citi
         f"shows the citizen no clerk's name.")
 
 
+def print_confirmation_steps(hub_url: str, callers: DemoCallers, sample: ConfirmationSample,
+                             citizen: str) -> None:
+    where = sample.archive
+    auth = "-H \"Authorization: Bearer $CITIZEN2\""
+    click.echo(
+        f"\n3. Records to confirm. {sample.person['name']} has records without an id number "
+        f"(from before the ID card) that the app cannot be sure are theirs. Their own query "
+        f"shows what is surely theirs and says where the others are, without contents:\n"
+        f"  export CITIZEN2={citizen}\n"
+        f"  curl -s {hub_url}/mobile/api/v1/queries {auth} {JSON} "
+        f"-d {_json({'purpose': CITIZEN_PURPOSE})}\n"
+        f"`to_confirm` lists {where['name']} ({where['code']}): {sample.count}, and "
+        f"`to_confirm_notice` says so in Chinese. One step asks that archive to confirm them "
+        f"(QUERY_ID: the answer's query_id):\n"
+        f"  curl -s {hub_url}/mobile/api/v1/requests {auth} {JSON} "
+        f"-d '{{\"query_id\": \"QUERY_ID\"}}'\n"
+        f"In the workbench, {callers.receiving_clerk(where['code'])} accepts it (受理); "
+        f"{callers.holding_clerk(where['code'])} opens it: 待核实档案 lists each record "
+        f"with the evidence for and against; 确认属于申请人 (by API: GET and POST "
+        f"{hub_url}/clerk/api/v1/requests/REQUEST_NO/candidates). Ask again as $CITIZEN2: "
+        f"the confirmed records are shown.")
+
+
 def print_audit_steps(root: Path) -> None:
     database = root / "hub.sqlite"
     edit = (f"import sqlite3; c = sqlite3.connect({str(database)!r}); "
             "c.execute(\\\"UPDATE audit_events SET purpose = '随便看看' WHERE id = 3\\\"); "
             "c.commit()")
     click.echo(
-        f"\n6. The audit record (every query, record shown, certificate, login and step, "
+        f"\n7. The audit record (every query, record shown, certificate, login and step, "
         f"chained by hash):\n"
         f"  {liancha_for_people()} audit verify --database-url sqlite:///{database}\n"
         f"says it is intact. Edit one row behind the hub's back:\n"

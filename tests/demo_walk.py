@@ -33,6 +33,29 @@ class Walkthrough:
         assert mine["records"], mine  # their own records, and only theirs
         return json.loads(shell(self.command("/mobile/api/v1/requests "), CITIZEN=citizen))
 
+    def ask_to_confirm(self, shell: Callable[..., str]) -> tuple[dict, dict]:
+        """Step 3: the second person's own query offers records of one archive to confirm;
+        one step files the request. (Their answer, the request.)"""
+        citizen = self.export("CITIZEN2")
+        mine = json.loads(shell(self.command("Bearer $CITIZEN2\" -H 'Content-Type: "
+                                             "application/json' -d '{\"purpose\""),
+                                CITIZEN2=citizen))
+        assert mine["to_confirm"] and mine["to_confirm_notice"] == \
+            "在以下档案馆还有可能属于您的档案，需要工作人员核实", mine
+        request = self.command("requests -H \"Authorization: Bearer $CITIZEN2")
+        filed = json.loads(shell(request.replace("QUERY_ID", mine["query_id"]),
+                                 CITIZEN2=citizen))
+        assert filed["state"] == "applied", filed
+        return mine, filed
+
+    def accept_as(self, username: str, number: str) -> None:
+        assert self._post(self._login(username), number, "accept").status_code == 200
+
+    def ask_again(self, shell: Callable[..., str]) -> dict:
+        return json.loads(shell(self.command("Bearer $CITIZEN2\" -H 'Content-Type: "
+                                             "application/json' -d '{\"purpose\""),
+                                CITIZEN2=self.export("CITIZEN2")))
+
     def citizen_progress(self, number: str) -> dict:
         return requests.get(f"{self.hub_url}/mobile/api/v1/requests/{number}", timeout=30,
                             headers={"Authorization": f"Bearer {self.export('CITIZEN')}"}

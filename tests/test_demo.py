@@ -11,6 +11,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pypdfium2
@@ -67,12 +69,12 @@ def check_certificate_walkthrough(walk: Walkthrough, tmp_path: Path) -> None:
     assert "已撤销" in page and "演示撤销" in page
 
 
-def kiosk_request(walk: Walkthrough) -> str:
-    """At the kiosk page in Chromium: read the card, choose the record held elsewhere,
-    申请跨馆调档, 结束服务. The request number the page shows."""
+@contextmanager
+def chromium_page() -> Iterator:  # type: ignore[type-arg]
+    """A page in headless Chromium, as a person at a screen would have it."""
     if not CHROMIUM.exists():
-        pytest.skip("no Chromium at /usr/bin/chromium for the kiosk page")
-    from playwright.sync_api import expect, sync_playwright
+        pytest.skip("no Chromium at /usr/bin/chromium for the pages")
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
@@ -80,19 +82,64 @@ def kiosk_request(walk: Walkthrough) -> str:
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1024})
             page.set_default_timeout(30_000)
-            page.goto(walk.kiosk_url)
-            page.get_by_role("button", name="读取身份证").click()
-            expect(page.get_by_role("heading", name="我的档案")).to_be_visible()
-            page.get_by_role("radio", name="其他").check()  # the purpose
-            page.locator("#record-list li").filter(has_text=walk.holding_name).first.click()
-            page.get_by_role("button", name="申请跨馆调档").click()
-            expect(page.get_by_role("heading", name="跨馆调档申请已提交")).to_be_visible()
-            number = page.locator("#request-no").inner_text()
-            page.get_by_role("button", name="结束服务").click()
-            expect(page.get_by_role("heading", name="请将身份证放在读卡区")).to_be_visible()
-            return number
+            yield page
         finally:
             browser.close()
+
+
+def kiosk_request(walk: Walkthrough) -> str:
+    """At the kiosk page in Chromium: read the card, choose the record held elsewhere,
+    申请跨馆调档, 结束服务. The request number the page shows."""
+    from playwright.sync_api import expect
+
+    with chromium_page() as page:
+        page.goto(walk.kiosk_url)
+        page.get_by_role("button", name="读取身份证").click()
+        expect(page.get_by_role("heading", name="我的档案")).to_be_visible()
+        page.get_by_role("radio", name="其他").check()  # the purpose
+        page.locator("#record-list li").filter(has_text=walk.holding_name).first.click()
+        page.get_by_role("button", name="申请跨馆调档").click()
+        expect(page.get_by_role("heading", name="跨馆调档申请已提交")).to_be_visible()
+        number = page.locator("#request-no").inner_text()
+        page.get_by_role("button", name="结束服务").click()
+        expect(page.get_by_role("heading", name="请将身份证放在读卡区")).to_be_visible()
+        return number
+
+
+def confirm_in_the_workbench(walk: Walkthrough, username: str, number: str) -> int:
+    """In Chromium: log in to the workbench as the holding archive's clerk, open the
+    request, and 确认属于申请人 for each record waiting. How many were confirmed."""
+    from playwright.sync_api import expect
+
+    with chromium_page() as page:
+        page.goto(f"{walk.hub_url}/workbench/")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill("liancha-demo")
+        page.get_by_role("button", name="登录").click()
+        page.get_by_role("link", name=number).first.click()
+        expect(page.get_by_role("heading", name=re.compile("待核实档案"))).to_be_visible()
+        waiting = page.locator("#to-confirm tbody tr").count()
+        for row in range(waiting):
+            page.locator("#to-confirm tbody tr").nth(row).get_by_role(
+                "button", name="确认属于申请人").click()
+            expect(page.locator(".done")).to_contain_text("核实结论已记录")
+        expect(page.locator("#to-confirm")).to_contain_text("已确认属于申请人")
+        return waiting
+
+
+def check_records_to_confirm(walk: Walkthrough) -> None:
+    """Step 3: offered, asked for in one step, confirmed by the clerk, shown next time."""
+    mine, filed = walk.ask_to_confirm(shell)
+    archive = mine["to_confirm"][0]["archive"]["code"]
+    assert filed["receiving_archive"]["code"] == archive
+    walk.accept_as(f"shouli-{archive}", filed["request_no"])
+    confirmed = confirm_in_the_workbench(walk, f"xiezhu-{archive}", filed["request_no"])
+    assert confirmed == mine["to_confirm"][0]["count"]
+    again = walk.ask_again(shell)
+    before = {r["record_id"] for r in mine["records"]}
+    new = {r["record_id"] for r in again["records"]} - before
+    assert len(new) == confirmed and all(r.startswith(archive + "/") for r in new), again
+    assert archive not in {entry["archive"]["code"] for entry in again["to_confirm"]}
 
 
 def test_the_demo_federation_as_the_readme_tells_it(tmp_path: Path):
@@ -121,8 +168,10 @@ def test_the_demo_federation_as_the_readme_tells_it(tmp_path: Path):
         assert len({r["record_id"].split("/")[0] for r in person["records"]}) >= 3
         check_certificate_walkthrough(walk, tmp_path)
 
-        # 2–5: one request from each way in, each moved through its steps by the clerks
+        # 2–6: one request from each way in, each moved through its steps by the clerks;
+        # 3: records offered to confirm, confirmed by the holding archive's clerk
         app_request = walk.citizen_request(shell)
+        check_records_to_confirm(walk)
         kiosk = kiosk_request(walk)
         national, replay = walk.national_request(shell)
         assert replay["request_no"] == national["request_no"]  # resubmitted: the original
@@ -133,7 +182,7 @@ def test_the_demo_federation_as_the_readme_tells_it(tmp_path: Path):
         assert not re.search(r"shouli-|xiezhu-", json.dumps(progress, ensure_ascii=False))
         walk.check_callbacks(national["request_no"])
 
-        # 6: the audit chain holds, then an edited row is named
+        # 7: the audit chain holds, then an edited row is named
         verify = walk.command("audit verify")
         assert "intact" in shell(verify)
         shell(walk.command("import sqlite3"))
@@ -141,7 +190,7 @@ def test_the_demo_federation_as_the_readme_tells_it(tmp_path: Path):
                                 timeout=60)
         assert broken.returncode == 1 and "entry 3" in broken.stderr + broken.stdout
 
-        # 7: a node down
+        # 8: a node down
         pid, stopped = re.search(r"kill (\d+) stops (\S+)\)", walk.printed).groups()
         os.kill(int(pid), signal.SIGTERM)
         time.sleep(1)
