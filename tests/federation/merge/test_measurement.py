@@ -14,17 +14,13 @@ import random
 from collections import Counter
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.orm import Session
 
 from federation.merge import group_persons
 from federation.merge.parties import party_key
 from generator.catalogues import generate
-from nodes.config import NodeSettings
-from nodes.importing.mapping import STANDARD, load_mapping
-from nodes.services.importer import import_file
 from nodes.services.search import search
-from nodes.storage import make_engine, upgrade_schema
+from tests.federation.ownership.citizens_world import generated_nodes
 
 PEOPLE, SEED, SAMPLE = 600, 5, 150
 PRECISION_TARGET, RECALL_TARGET = 0.99, 0.97
@@ -35,21 +31,7 @@ def answers(tmp_path_factory: pytest.TempPathFactory) -> tuple[list, dict[str, s
     """(subject, records) per sampled person, and the ground truth by party key."""
     out = tmp_path_factory.mktemp("merge-data")
     manifest = generate(out, people=PEOPLE, seed=SEED)
-    key = Ed25519PrivateKey.generate()
-    nodes = []
-    for archive in manifest["archives"]:
-        url = f"sqlite:///{out / (archive['code'] + '.sqlite')}"
-        engine = make_engine(url)
-        upgrade_schema(engine)
-        for catalogue in archive["catalogues"]:
-            rtype = catalogue["record_type"]
-            mapping = (load_mapping(out / catalogue["mapping"], rtype)
-                       if catalogue["mapping"] else STANDARD)
-            report = import_file(engine, rtype, out / catalogue["file"], mapping)
-            assert not report.rejected
-        settings = NodeSettings(archive["code"], archive["name"], archive["code"], url,
-                                key.public_key(), key, 100, 300, 30)
-        nodes.append((engine, settings))
+    nodes = generated_nodes(out, manifest)
     with open(out / "people.csv", encoding="utf-8") as handle:
         people = list(csv.DictReader(handle))
     truth: dict[str, str] = {}
