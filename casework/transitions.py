@@ -110,13 +110,9 @@ def complete_request(session: Session, settings: HubSettings, keyring: Keyring,
     if pending:
         raise WrongState(f"Archives {', '.join(pending)} have not answered yet.")
     if not json.loads(request.certificate_nos or "[]"):
+        require(identity, "certificate.no_record")
         query = _request_query(session, request, identity, body.get("query_id"))
-        searched = {n["archive"]["code"] for n in json.loads(query.answer)["nodes"]}
-        missing = sorted(set(_scope(request, _assists(session, request))) - searched)
-        if missing:
-            raise InvalidInput({"query_id": [f"This search left out {', '.join(missing)}: a "
-                                             "no-record certificate needs a search of every "
-                                             "archive of the request."]})
+        _covers_the_request(query, request, _scope(request, _assists(session, request)))
         issued = issue_from_query(session, settings, keyring, identity, query, [],
                                   identity.archive, request.purpose)
         request.certificate_nos = json.dumps([issued.certificate.certificate_no])
@@ -190,6 +186,23 @@ def _request_query(session: Session, request: CaseRequest, identity: Identity,
         raise InvalidInput({"query_id": ["Give the id of a search your archive made for this "
                                          "request (search first)."]})
     return query
+
+
+def _covers_the_request(query: Query, request: CaseRequest, archives: list[str]) -> None:
+    """A no-record certificate speaks for every archive and record type of the request, and
+    for no narrower search."""
+    searched = {n["archive"]["code"] for n in json.loads(query.answer)["nodes"]}
+    missing = sorted(set(archives) - searched)
+    if missing:
+        raise InvalidInput({"query_id": [f"This search left out {', '.join(missing)}: a "
+                                         "no-record certificate needs a search of every "
+                                         "archive of the request."]})
+    scope = json.loads(query.scope or "{}")
+    types = set(json.loads(request.record_types)) - set(scope.get("record_types") or ())
+    if not scope or types or scope.get("event_date_from") or scope.get("event_date_to"):
+        raise InvalidInput({"query_id": ["This search did not cover every record type of the "
+                                         "request, or was narrowed by date: search again "
+                                         "(检索全部)."]})
 
 
 def _held_here(query: Query, record_ids: list[str], identity: Identity) -> list[str]:

@@ -36,7 +36,13 @@ from certificates.tokens import (
     short_digest,
     verify_url,
 )
-from certificates.wording import RECORD_TYPE_WORDS, display_number, record_summary
+from certificates.wording import (
+    RECORD_TYPE_WORDS,
+    display_number,
+    full_scope,
+    record_summary,
+    scope_text,
+)
 from federation import audit
 from federation.config import HubSettings
 from federation.identity import Identity
@@ -109,6 +115,10 @@ def issue_from_query(session: Session, settings: HubSettings, keyring: Keyring,
     the permission and commits)."""
     answer = json.loads(query.answer)
     records = chosen_records(answer, record_ids)
+    scope = searched_scope(query)
+    if not records and scope is None:
+        raise InvalidInput({"query_id": ["This search does not say what it covered (it was "
+                                         "made before scopes were kept): search again."]})
     archive = _archive(settings, archive_code)
     subject = json.loads(query.subject)
     holder_name = subject.get("name") or _subject_name(answer) or "（姓名未提供）"
@@ -131,6 +141,8 @@ def issue_from_query(session: Session, settings: HubSettings, keyring: Keyring,
         "archives": [{"archive": n["archive"]["name"], "status": n["status"]}
                      for n in answer["nodes"]],
     }
+    if scope is not None:  # what was searched: part of what the token's digest covers
+        content["scope"] = scope
     holder_masked = mask_holder(holder_name, None)
     keyring.reload()  # `liancha keys rotate` may have run since the hub started
     token = issue_token(keyring, CertificateClaims(number, today, short_digest(content),
@@ -180,6 +192,16 @@ def revoke_certificate(session: Session, identity: Identity, number: str,
         _audit(session, identity, "certificate.revoked", number, None, {"reason": reason})
         session.commit()
     return certificate
+
+
+def searched_scope(query: Query) -> dict | None:
+    """The record types and date window the query searched (None: not kept, an old query)."""
+    if not query.scope:
+        return None
+    scope = json.loads(query.scope)
+    return {"record_types": scope["record_types"],
+            "event_date_from": scope.get("event_date_from"),
+            "event_date_to": scope.get("event_date_to")}
 
 
 def readable_query(session: Session, identity: Identity, query_id: str) -> Query:
@@ -233,6 +255,8 @@ def _pdf_content(content: dict, url: str) -> CertificateContent:
         archives_searched=[ArchiveAnswer(a["archive"], a["status"])
                            for a in content["archives"]],
         verify_url=url, verify_hint=VERIFY_HINT,
+        searched=scope_text(content.get("scope")), searched_everything=full_scope(
+            content.get("scope")),
     )
 
 

@@ -4,6 +4,7 @@ A certificate's number is sequential per issuing archive and year and never reus
 `CertificateCounter` hands out numbers inside the issuing transaction.
 """
 
+import json
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -18,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from certificates.wording import scope_text
 from federation.audit import AuditEvent  # noqa: F401  (the audit record, re-exported)
 from federation.models import Base
 
@@ -58,6 +60,12 @@ class Certificate(Base):
     status: Mapped[str] = mapped_column(String(10))  # valid | revoked
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_reason: Mapped[str | None] = mapped_column(Text)
+
+    def scope(self) -> dict | None:
+        """What the search behind it covered, as its content states it (record types, date
+        window, in words too); None for certificates issued before scopes were stated."""
+        stated = json.loads(self.content).get("scope")
+        return None if stated is None else {**stated, "text": scope_text(stated)}
 
 
 class CertificateBatch(Base):

@@ -69,16 +69,17 @@ class CertificateDetails:
     holder_masked: str
     issued_on: date
     kind: str  # records | no_record
+    scope: dict | None = None  # what was searched (record types, window, in words)
 
     @classmethod
     def of(cls, row: Certificate) -> CertificateDetails:
         return cls(row.certificate_no, row.display_no, row.archive_name, row.holder_masked,
-                   row.issued_on, row.kind)
+                   row.issued_on, row.kind, row.scope())
 
     def to_dict(self) -> dict[str, Any]:
         return {"certificate_no": self.certificate_no, "display_no": self.display_no,
                 "archive_name": self.archive_name, "holder_masked": self.holder_masked,
-                "issued_on": self.issued_on, "kind": self.kind}
+                "issued_on": self.issued_on, "kind": self.kind, "scope": self.scope}
 
 
 @dataclass(frozen=True, slots=True)

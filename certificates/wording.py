@@ -44,3 +44,39 @@ def record_summary(record: dict) -> str:
     employer = details.get("employer") or ""
     how = RECRUITMENT_WORDS.get(details.get("recruitment_kind"), "招工")
     return f"{_names(record)} {employer} {how} {when}"
+
+
+SCOPE_TYPE_WORDS = {"marriage": "婚姻登记档案", "forestry_right": "林权档案",
+                    "sent_down_youth": "知青档案", "employment": "招工档案"}
+ALL_RECORD_TYPES = tuple(RECORD_TYPE_WORDS)
+
+
+def full_scope(scope: dict | None) -> bool:
+    """Every record type of the standard, and no date window: a search of everything."""
+    return bool(scope) and set(scope.get("record_types") or ()) >= set(ALL_RECORD_TYPES) \
+        and not scope.get("event_date_from") and not scope.get("event_date_to")
+
+
+def scope_text(scope: dict | None) -> str:
+    """What was searched, as a certificate says it: 馆藏档案 for everything, else the record
+    types and the date window, e.g. 馆藏婚姻登记档案（1970年至1985年）."""
+    if not scope or full_scope(scope):
+        return "馆藏档案"
+    kinds = [SCOPE_TYPE_WORDS.get(kind, kind) for kind in ALL_RECORD_TYPES
+             if kind in (scope.get("record_types") or ALL_RECORD_TYPES)]
+    start, end = scope.get("event_date_from"), scope.get("event_date_to")
+    if start and end:
+        window = f"{_partial(start)}至{_partial(end)}"
+    elif start:
+        window = f"{_partial(start)}以来"
+    elif end:
+        window = f"{_partial(end)}以前"
+    else:
+        window = "不限年份"
+    return f"馆藏{'、'.join(kinds)}（{window}）"
+
+
+def _partial(iso: str) -> str:
+    """1975 -> 1975年; 1975-03 -> 1975年3月; 1975-03-04 -> 1975年3月4日."""
+    parts = [int(part) for part in iso.split("-")]
+    return "".join(f"{value}{unit}" for value, unit in zip(parts, "年月日", strict=False))

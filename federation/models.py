@@ -24,6 +24,9 @@ class Query(Base):
     took_ms: Mapped[float] = mapped_column(Float)
     answer: Mapped[str] = mapped_column(Text)  # JSON, as served
     request_no: Mapped[str | None] = mapped_column(String(32))  # the request it served
+    # JSON: what was searched: record_types, event_date_from/to, archives (every one in
+    # scope); what a certificate from this query may say was searched
+    scope: Mapped[str | None] = mapped_column(Text)
 
 
 class NodeAnswer(Base):

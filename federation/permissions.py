@@ -23,6 +23,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "certificate.read": frozenset({CITIZEN, KIOSK, NATIONAL}) | CLERKS,
     "certificate.revoke": frozenset({ADMIN}),
     "certificate.batch": frozenset({HOLDING, ADMIN}),
+    "certificate.no_record": frozenset({RECEIVING, ADMIN}),
     "request.apply": frozenset({CITIZEN, KIOSK, RECEIVING, ADMIN, NATIONAL}),
     "request.read": frozenset({CITIZEN, KIOSK, NATIONAL}) | CLERKS,
     "request.list": CLERKS,
@@ -47,6 +48,10 @@ SCOPES: dict[str, str] = {
                         "whose request it completes",
     "certificate.revoke": "certificates of the clerk's archive",
     "certificate.batch": "batches of the clerk's archive, from its queries, in its name",
+    "certificate.no_record": "only in completing (办结) a request received by the clerk's "
+                             "archive that no archive found anything for, from a search made "
+                             "for it of every archive and record type of the request; the "
+                             "certificate states what was searched",
     "request.apply": "citizen and kiosk: for themselves; clerk: at their archive's counter; "
                      "national: with the requester's authorization documents",
     "request.read": "its subject; clerks of its receiving or holding archives; the platform "

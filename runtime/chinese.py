@@ -51,7 +51,14 @@ FIELD_MESSAGES = {
     "Not a valid boolean.": "应为是或否。",
     "Not a valid mapping type.": "格式不对。",
     "Invalid input type.": "格式不对。",
+    "The window ends before it starts (event_date_to is before event_date_from).":
+        "结束日期早于起始日期，请重新选择年份范围。",
+    "The window starts after today: no record can be in it.":
+        "起始日期晚于今天，请重新选择年份范围。",
 }
+#: what a field message no table knows becomes: a sentence a person can act on
+UNKNOWN_FIELD_MESSAGE = "此项填写有误，请检查后重新填写。"
+_CJK = re.compile(r"[\u3400-\u9fff]")
 #: marshmallow's validator messages that carry numbers or choices
 FIELD_PATTERNS = [
     (re.compile(r"^Length must be between (\d+) and (\d+)\.$"), "长度应在 {0} 到 {1} 之间。"),
@@ -88,12 +95,13 @@ def field_message(message: str) -> str:
         found = pattern.match(message)
         if found:
             return chinese.format(*found.groups())
-    return message
+    return message if _CJK.search(message) else UNKNOWN_FIELD_MESSAGE
 
 
 def translate(status: int, error: object | None, errors: dict | None
               ) -> tuple[str, str, dict | None]:
-    """(title, detail, errors) in Chinese; English field messages kept when not known."""
+    """(title, detail, errors) in Chinese; a field message no table knows is replaced by a
+    general sentence (the English one stays in the hub's own API)."""
     detail = getattr(error, "zh", None) or BY_KIND.get(type(error).__name__) \
         or BY_STATUS.get(status) or "系统出了点问题，请稍后再试或联系工作人员。"
     fields = None

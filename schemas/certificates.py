@@ -2,13 +2,31 @@
 
 from marshmallow import Schema, fields, validate
 
+NO_RECORD_PATH = ("List the records to certify. A no-record certificate (无档案记载证明) is "
+                  "issued only when the receiving archive completes a cross-archive request "
+                  "(POST /clerk/api/v1/requests/<no>/complete), from a search of every "
+                  "archive of the request.")
+
 
 class IssueRequestSchema(Schema):
     query_id = fields.String(required=True, validate=validate.Length(min=1, max=32))
-    record_ids = fields.List(fields.String(), load_default=list, metadata={
-        "description": "records of the query's answer to certify; empty: a no-record "
-                       "certificate (无档案记载证明), only from a complete query"})
+    record_ids = fields.List(fields.String(validate=validate.Length(min=1, max=300)),
+                             required=True, error_messages={"required": NO_RECORD_PATH},
+                             validate=validate.Length(min=1, max=200, error=NO_RECORD_PATH),
+                             metadata={"description": "records of the query's answer to "
+                                                      "certify (at least one)"})
     purpose = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class ScopeSchema(Schema):
+    """What the search behind a certificate covered."""
+
+    record_types = fields.List(fields.String(), required=True)
+    event_date_from = fields.String(allow_none=True)
+    event_date_to = fields.String(allow_none=True)
+    text = fields.String(required=True, metadata={
+        "example": "馆藏婚姻登记档案（1970年以来）",
+        "description": "as the certificate words it; 馆藏档案: every type, any year"})
 
 
 class RevokeRequestSchema(Schema):
@@ -28,6 +46,9 @@ class CertificateSchema(Schema):
     status = fields.String(required=True, metadata={"description": "valid | revoked"})
     revoked_at = fields.DateTime(allow_none=True)
     revoked_reason = fields.String(allow_none=True)
+    scope = fields.Nested(ScopeSchema, allow_none=True, metadata={
+        "description": "what the search behind it covered (null: issued before scopes were "
+                       "stated)"})
     verify_url = fields.String(required=True)
     pdf_url = fields.String(required=True)
 

@@ -2,22 +2,20 @@
 
 from marshmallow import Schema, fields, validate
 
-from schemas.fields import RECORD_TYPES, PartialDate, one_of
+from schemas.fields import RECORD_TYPES, one_of
 from schemas.records import ArchiveSchema
-from schemas.search import MatchedRecordSchema, SubjectSchema
+from schemas.search import DateWindowSchema, MatchedRecordSchema, SubjectSchema
 
 NODE_STATUSES = ("ok", "timeout", "error", "unavailable", "skipped")
 
 
-class QueryRequestSchema(Schema):
+class QueryRequestSchema(DateWindowSchema):
     subject = fields.Nested(SubjectSchema, metadata={
         "description": "required for clerks; a citizen's subject comes from their token"})
     record_types = fields.List(one_of(RECORD_TYPES), validate=validate.Length(min=1))
     archives = fields.List(fields.String(validate=validate.Regexp(r"^\d{6}$")),
                            validate=validate.Length(min=1),
                            metadata={"description": "archive codes in scope; default all"})
-    event_date_from = PartialDate()
-    event_date_to = PartialDate()
     purpose = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 

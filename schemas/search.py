@@ -1,7 +1,10 @@
 """Schemas of the node's search request and answer, and of its service descriptor."""
 
+from datetime import date
+
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from schemas import partial_dates
 from schemas.fields import GENDERS, RECORD_TYPES, PartialDate, one_of
 from schemas.records import ArchiveSchema, RecordSchema
 
@@ -33,11 +36,31 @@ class SubjectSchema(Schema):
             raise ValidationError("A subject needs an id_number or a name.", "id_number")
 
 
-class SearchRequestSchema(Schema):
-    subject = fields.Nested(SubjectSchema, required=True)
-    record_types = fields.List(one_of(RECORD_TYPES), validate=validate.Length(min=1))
+class DateWindowSchema(Schema):
+    """`event_date_from` and `event_date_to`: a window that can hold records. One that ends
+    before it starts, or starts after today, holds nothing: a search over it would answer
+    "nothing found" about nothing, so it is refused rather than searched."""
+
     event_date_from = PartialDate()
     event_date_to = PartialDate()
+
+    @validates_schema
+    def _window_can_hold_records(self, data: dict, **kwargs: object) -> None:
+        start, end = data.get("event_date_from"), data.get("event_date_to")
+        if start and end and partial_dates.PartialDate.from_iso(start).start() > \
+                partial_dates.PartialDate.from_iso(end).end():
+            raise ValidationError(WINDOW_REVERSED, "event_date_to")
+        if start and partial_dates.PartialDate.from_iso(start).start() > date.today():
+            raise ValidationError(WINDOW_IN_FUTURE, "event_date_from")
+
+
+WINDOW_REVERSED = "The window ends before it starts (event_date_to is before event_date_from)."
+WINDOW_IN_FUTURE = "The window starts after today: no record can be in it."
+
+
+class SearchRequestSchema(DateWindowSchema):
+    subject = fields.Nested(SubjectSchema, required=True)
+    record_types = fields.List(one_of(RECORD_TYPES), validate=validate.Length(min=1))
     purpose = fields.String(required=True, validate=validate.Length(min=1, max=200))
     request_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
 

@@ -68,6 +68,8 @@ class CertificateContent:
     archives_searched: list[ArchiveAnswer]
     verify_url: str  # what the QR code holds
     verify_hint: str  # how to verify, in Chinese
+    searched: str = "馆藏档案"  # what was searched: 馆藏档案, or 馆藏婚姻登记档案（1970年以来）
+    searched_everything: bool = True  # every record type, no date window
 
     def __post_init__(self) -> None:
         if self.kind not in TITLES:

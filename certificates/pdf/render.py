@@ -77,13 +77,18 @@ def _blocks(content: CertificateContent, symbol: qr.QrSymbol) -> list[Block]:
         layout.paragraph(f"查询用途：{content.purpose}", space_after=3 * mm),
     ]
     archives = "、".join(answer.archive for answer in content.archives_searched)
-    if content.kind == NO_RECORD:
+    searched = f"在{archives}{content.searched}中查询"
+    if content.kind == NO_RECORD and content.searched_everything:
         blocks.append(layout.paragraph(
-            f"　　经{content.issuing_archive}受理，在{archives}馆藏档案中查询，"
+            f"　　经{content.issuing_archive}受理，{searched}，"
             f"均未发现有关申请人的档案记载。", space_after=4 * mm))
+    elif content.kind == NO_RECORD:  # a narrower search says exactly what it searched
+        blocks.append(layout.paragraph(
+            f"　　经{content.issuing_archive}受理，{searched}，"
+            f"未发现有关申请人的档案记载。本证明仅对上述查询范围有效。", space_after=4 * mm))
     else:
         blocks.append(layout.paragraph(
-            f"　　经{content.issuing_archive}受理，在{archives}馆藏档案中查询，"
+            f"　　经{content.issuing_archive}受理，{searched}，"
             f"查得有关申请人的档案记载共{len(content.records)}件，列示如下：",
             space_after=3 * mm))
         blocks += layout.table(

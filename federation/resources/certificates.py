@@ -25,6 +25,7 @@ def _answer(certificate: Certificate) -> dict:
             "certificate_no", "display_no", "kind", "archive_code", "archive_name",
             "query_id", "holder_masked", "purpose", "issued_on", "status", "revoked_at",
             "revoked_reason")},
+        "scope": certificate.scope(),
         "verify_url": verify_url(context.settings().public_url, certificate.token),
         "pdf_url": url_for("certificates.CertificatePdf",
                            certificate_no=certificate.certificate_no, _external=True),
@@ -38,8 +39,10 @@ class Certificates(MethodView):
     @blp.response(201, CertificateSchema)
     @blp.alt_response(401, schema=ProblemSchema, description="Missing or refused token")
     @blp.alt_response(403, schema=ProblemSchema, description="Not a clerk")
-    @blp.alt_response(409, schema=ProblemSchema, description="No-record certificate from an "
-                                                             "incomplete query")
+    @blp.alt_response(422, schema=ProblemSchema, description="No records listed (a no-record "
+                                                             "certificate comes from "
+                                                             "completing a request), or not "
+                                                             "the clerk's query")
     def post(self, body: dict) -> dict:
         """Issue a certificate from a query's answer, in the clerk's archive's name."""
         issued = issue_certificate(context.session(), context.settings(), context.keyring(),

@@ -21,6 +21,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from certificates.tokens import EXPIRED, VALID, Keyring, verify_token
 from certificates.verification import STATUSES, Verification, check_pdf, verify, verify_url
 from federation.resources import context
+from schemas.certificates import ScopeSchema
 from schemas.fields import one_of
 from schemas.search import ProblemSchema
 
@@ -58,6 +59,9 @@ class VerifiedCertificateSchema(Schema):
     holder_masked = fields.String(required=True, metadata={"example": "张*华"})
     issued_on = fields.Date(required=True)
     kind = one_of(("records", "no_record"), required=True)
+    scope = fields.Nested(ScopeSchema, allow_none=True, metadata={
+        "description": "what the search behind it covered: a no-record certificate says "
+                       "nothing about what was not searched"})
 
 
 class VerificationSchema(Schema):

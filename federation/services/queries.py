@@ -26,6 +26,7 @@ from federation.ownership.services import TO_CONFIRM_NOTICE, decisions_about, ke
 from federation.permissions import require
 from runtime.metrics import count_fanout
 from runtime.observability import request_age_s
+from schemas.fields import RECORD_TYPES
 from schemas.id_numbers import InvalidIdNumber, parse_id_number
 
 # what the hub keeps of a query's overall deadline to merge, record and send the answer,
@@ -75,8 +76,12 @@ def run_query(session: Session, settings: HubSettings, fanout: FanOut, identity:
         answer["to_confirm"] = to_confirm
         answer["to_confirm_notice"] = TO_CONFIRM_NOTICE if to_confirm else None
     answer["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    scope = {"record_types": list(request.get("record_types") or RECORD_TYPES),
+             "event_date_from": request.get("event_date_from"),
+             "event_date_to": request.get("event_date_to"),
+             "archives": [outcome.archive["code"] for outcome in outcomes]}
     _record(session, identity, body["purpose"], subject, answer, outcomes, request_no,
-            offered)
+            offered, scope)
     return answer
 
 
@@ -147,7 +152,8 @@ def _status(outcome: NodeOutcome) -> dict:
 
 
 def _record(session: Session, identity: Identity, purpose: str, subject: dict, answer: dict,
-            outcomes: list[NodeOutcome], request_no: str | None, offered: list) -> None:
+            outcomes: list[NodeOutcome], request_no: str | None, offered: list,
+            scope: dict) -> None:
     # bulk statements rather than objects: the hub writes this for every query
     session.execute(insert(Query), [{
         "query_id": answer["query_id"], "created_at": datetime.now(UTC),
@@ -155,7 +161,8 @@ def _record(session: Session, identity: Identity, purpose: str, subject: dict, a
         "request_no": request_no,
         "actor_archive": identity.archive if identity.role == "clerk" else None,
         "subject": json.dumps(subject, ensure_ascii=False), "complete": answer["complete"],
-        "took_ms": answer["took_ms"], "answer": json.dumps(answer, ensure_ascii=False)}])
+        "took_ms": answer["took_ms"], "answer": json.dumps(answer, ensure_ascii=False),
+        "scope": json.dumps(scope, ensure_ascii=False)}])
     audit.record(session, actor=identity.subject, role=identity.role, action="query.run",
                  target=answer["query_id"], purpose=purpose,
                  detail={"complete": answer["complete"], "records": len(answer["records"]),

@@ -30,6 +30,7 @@ def _entry(certificate: Certificate) -> dict:
     return {
         **{column: getattr(certificate, column) for column in columns},
         "records": json.loads(certificate.content)["records"],
+        "scope": certificate.scope(),
         "verify_url": verify_url(context.settings().public_url, certificate.token),
         "pdf_url": url_for("mobile_certificates.MyCertificatePdf",
                            certificate_no=certificate.certificate_no, _external=True),

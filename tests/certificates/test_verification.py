@@ -75,7 +75,7 @@ def test_valid_via_api_and_page(client: FlaskClient, session: Session, keyring: 
     assert answer["certificate"] == {
         "certificate_no": "510500-2026-123", "display_no": "泸档证〔2026〕第000123号",
         "archive_name": "泸州市档案馆", "holder_masked": "张*华", "issued_on": "2026-03-02",
-        "kind": "records"}
+        "kind": "records", "scope": None}  # a certificate of before scopes were stated
     assert "revoked_at" not in answer and answer["checked_at"]
     html = page(client, row.token)
     for shown in ('<h1 id="status">有效</h1>', "泸档证〔2026〕第000123号", "泸州市档案馆", "张*华",
