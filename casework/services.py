@@ -17,6 +17,7 @@ from casework import history
 from casework.calendar import WorkingCalendar, local_date
 from casework.models import CaseRequest, RequestAssist, RequestCounter
 from casework.views import request_view
+from federation import audit
 from federation.config import HubSettings
 from federation.errors import DomainError, InvalidInput
 from federation.identity import Identity
@@ -108,8 +109,11 @@ def _file(session: Session, calendar: WorkingCalendar, identity: Identity, body:
 
 def get_request(session: Session, settings: HubSettings, identity: Identity,
                 request_no: str) -> dict:
-    return request_view(session, readable_request(session, identity, request_no),
-                        archive_names(settings))
+    """A request and its history, for whoever may read it (the look is audited)."""
+    request = readable_request(session, identity, request_no)
+    view = request_view(session, request, archive_names(settings))
+    audit.looked_at(session, identity, "request.read", request_no, request.purpose)
+    return view
 
 
 def archive_names(settings: HubSettings) -> dict[str, str]:
@@ -142,8 +146,12 @@ def list_requests(session: Session, settings: HubSettings, identity: Identity,
     if state:
         statement = statement.where(CaseRequest.state == state)
     names = archive_names(settings)
-    return [request_view(session, request, names)
-            for request in session.scalars(statement.limit(500))]
+    views = [request_view(session, request, names)
+             for request in session.scalars(statement.limit(500))]
+    audit.looked_at(session, identity, "requests.listed", str(identity.archive or
+                                                               identity.subject),
+                    detail={"state": state, "requests": [v["request_no"] for v in views]})
+    return views
 
 
 def overdue_requests(session: Session, settings: HubSettings, identity: Identity,
@@ -161,8 +169,11 @@ def overdue_requests(session: Session, settings: HubSettings, identity: Identity
     late = {r.request_no: r for r in session.scalars(late_acceptance)}
     late.update({r.request_no: r for r in session.scalars(late_search)})
     names = archive_names(settings)
-    return [request_view(session, request, names, today=today)
-            for request in sorted(late.values(), key=lambda r: r.applied_at)]
+    views = [request_view(session, request, names, today=today)
+             for request in sorted(late.values(), key=lambda r: r.applied_at)]
+    audit.looked_at(session, identity, "requests.listed", str(identity.archive),
+                    detail={"overdue": True, "requests": [v["request_no"] for v in views]})
+    return views
 
 
 def _may_read(session: Session, identity: Identity, request: CaseRequest) -> bool:

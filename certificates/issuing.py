@@ -172,7 +172,17 @@ def issue_from_query(session: Session, settings: HubSettings, keyring: Keyring,
     return Issued(certificate, url)
 
 
-def get_certificate(session: Session, identity: Identity, number: str) -> Certificate:
+def get_certificate(session: Session, identity: Identity, number: str,
+                    what: str = "entry") -> Certificate:
+    """A certificate its reader may see; the look (`what`: its registry `entry`, its `pdf`)
+    is audited."""
+    certificate = readable_certificate(session, identity, number)
+    audit.looked_at(session, identity, "certificate.read", number, certificate.purpose,
+                    {"what": what})
+    return certificate
+
+
+def readable_certificate(session: Session, identity: Identity, number: str) -> Certificate:
     require(identity, "certificate.read")
     certificate = session.get(Certificate, number)
     if certificate is None or not _may_see(session, identity, certificate):
@@ -182,7 +192,7 @@ def get_certificate(session: Session, identity: Identity, number: str) -> Certif
 
 def revoke_certificate(session: Session, identity: Identity, number: str,
                        reason: str) -> Certificate:
-    certificate = get_certificate(session, identity, number)
+    certificate = readable_certificate(session, identity, number)
     require(identity, "certificate.revoke")
     if identity.archive != certificate.archive_code:
         raise PermissionDenied("Only the issuing archive's clerks revoke its certificates.")

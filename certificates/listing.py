@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
 from certificates.models import Certificate
+from federation import audit
 from federation.identity import Identity
 from federation.permissions import require
 from runtime.errors import PermissionDenied
@@ -29,4 +30,7 @@ def held_certificates(session: Session, identity: Identity) -> list[Certificate]
         .options(defer(Certificate.pdf))  # a listing never sends the PDFs
         .limit(LIMIT)
     )
-    return list(session.scalars(statement))
+    held = list(session.scalars(statement))
+    audit.looked_at(session, identity, "certificates.listed", str(identity.subject),
+                    detail={"certificates": [c.certificate_no for c in held]})
+    return held

@@ -59,6 +59,9 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     for surface in (mobile_api, kiosk_api, workbench, national_api):
         surface.register(app)
     init_background(app)  # Celery with Redis, or in the hub's own process
+    from federation.reads import audit_refused_reads
+
+    audit_refused_reads(app)  # every refused look at personal data is audited too
     init_observability(app, "hub", settings.log_format)  # /metrics, request ids, logs
     refuse_nul_characters(app)  # before any view, and any surface's own checks
     from federation.probes import NodeHealthMetrics

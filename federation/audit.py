@@ -76,6 +76,16 @@ def record(session: Session, *, actor: str, role: str, action: str, target: str,
     return entry
 
 
+def looked_at(session: Session, identity: object, action: str, target: str,
+              purpose: str | None = None, detail: dict | None = None) -> None:
+    """A read of personal data (a query, a certificate, a request): recorded and committed
+    at once, since a read has no transaction of its own to ride on."""
+    record(session, actor=getattr(identity, "subject", "anonymous"),
+           role=getattr(identity, "role", "anonymous"), action=action, target=target,
+           purpose=purpose, detail=detail)
+    session.commit()
+
+
 @orm_events.listens_for(Session, "before_commit")
 def _chain_pending(session: Session) -> None:
     """Link a committing transaction's entries onto the chain, last thing before the commit:

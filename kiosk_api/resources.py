@@ -152,7 +152,7 @@ class CertificatePdf(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="No such certificate of yours")
     def get(self, certificate_no: str) -> Response:
         """The certificate's PDF, to print."""
-        certificate = get_certificate(context.session(), g.identity, certificate_no)
+        certificate = get_certificate(context.session(), g.identity, certificate_no, "pdf")
         return Response(certificate.pdf, mimetype="application/pdf", headers={
             "Content-Disposition": f'inline; filename="{certificate.certificate_no}.pdf"'})
 

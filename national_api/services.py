@@ -77,6 +77,8 @@ def request_result(session: Session, settings: HubSettings, identity: Identity,
     """Where the request ended (or that it has not yet), with its certificates."""
     active_client(session, identity)
     request = readable_request(session, identity, request_no)
+    audit.looked_at(session, identity, "request.read", request_no, request.purpose,
+                    {"what": "result"})
     names = archive_names(settings)
     certificates = [c for c in (session.get(Certificate, number)
                                 for number in _certificate_nos(request)) if c is not None]

@@ -69,7 +69,7 @@ class CertificatePdf(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="No such certificate for you")
     def get(self, certificate_no: str) -> Response:
         """The certificate's PDF, exactly as issued."""
-        certificate = get_certificate(context.session(), g.identity, certificate_no)
+        certificate = get_certificate(context.session(), g.identity, certificate_no, "pdf")
         return Response(certificate.pdf, mimetype="application/pdf", headers={
             "Content-Disposition": f'inline; filename="{certificate.certificate_no}.pdf"'})
 

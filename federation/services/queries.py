@@ -91,6 +91,9 @@ def get_query(session: Session, identity: Identity, query_id: str) -> dict:
     if query is None or not _may_read(identity, query):
         # The same answer for "not there" and "not yours": ids reveal nothing.
         raise QueryNotFound(f"There is no query {query_id} that you may read.")
+    # a clerk reading a colleague's query shows in the record: whose it was
+    audit.looked_at(session, identity, "query.read", query_id, query.purpose,
+                    {"author": query.actor, "request_no": query.request_no})
     return json.loads(query.answer)
 
 

@@ -73,6 +73,6 @@ class MyCertificatePdf(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Not one of the caller's")
     def get(self, certificate_no: str) -> Response:
         """Download the certificate's PDF."""
-        certificate = get_certificate(context.session(), g.identity, certificate_no)
+        certificate = get_certificate(context.session(), g.identity, certificate_no, "pdf")
         return Response(certificate.pdf, mimetype="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="{certificate.certificate_no}.pdf"'})
