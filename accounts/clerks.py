@@ -9,10 +9,7 @@ change to an account, is written into the audit chain (never a password).
 """
 
 import re
-import threading
-import time
-from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -25,7 +22,7 @@ from accounts.models import Clerk, ClerkRole
 from federation import audit
 from federation.config import HubSettings
 from federation.identity import CLERK_ROLES, CLERK_TOKEN_LIFETIME_S, Identity, mint_clerk_token
-from federation.ratelimit import RateLimited
+from federation.ratelimit import LoginThrottle, RateLimited
 from runtime.errors import DomainError, InvalidInput, Unauthorized
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -69,40 +66,6 @@ class ClerkAccount:
     active: bool
     created_at: datetime
     roles: dict[str, tuple[str, ...]]  # archive code -> roles there
-
-
-class LoginThrottle:
-    """At most `max_failures` failed logins per username in `window_s`; then every attempt
-    (a right password included) is refused until the oldest failure leaves the window.
-    In the hub process's memory: each hub worker counts its own."""
-
-    def __init__(self, max_failures: int = 5, window_s: float = 15 * 60,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.max_failures, self.window_s, self._clock = max_failures, window_s, clock
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def check(self, username: str) -> None:
-        with self._lock:
-            failures = self._recent(username)
-            if len(failures) >= self.max_failures:
-                raise RateLimited(failures[0] + self.window_s - self._clock())
-
-    def failed(self, username: str) -> None:
-        with self._lock:
-            self._recent(username).append(self._clock())
-            if len(self._failures) > 100_000:  # forget quiet usernames rather than grow
-                self._failures = {k: v for k, v in self._failures.items() if v}
-
-    def succeeded(self, username: str) -> None:
-        with self._lock:
-            self._failures.pop(username, None)
-
-    def _recent(self, username: str) -> deque[float]:
-        failures = self._failures.setdefault(username, deque())
-        while failures and failures[0] <= self._clock() - self.window_s:
-            failures.popleft()
-        return failures
 
 
 def create_clerk(session: Session, username: str, display_name: str, password: str,
@@ -161,24 +124,24 @@ def get_clerk(session: Session, username: str) -> ClerkAccount | None:
 
 
 def login(session: Session, settings: HubSettings, throttle: LoginThrottle, username: str,
-          password: str, archive: str | None = None) -> dict:
+          password: str, archive: str | None = None, address: str = "unknown") -> dict:
     """The clerk's token for `archive` (or their only archive): {token, expires_in,
-    archive, roles}."""
+    archive, roles}. Failures count per username and address, and per address."""
     username = username.strip().lower()
     try:
-        throttle.check(username)
+        throttle.check(username, address)
     except RateLimited:
-        _audit_login(session, username, archive, "throttled")
+        _audit_login(session, username, archive, "throttled", address=address)
         raise
     clerk = session.get(Clerk, username) if USERNAME.match(username) else None
     # hash even for an unknown user, so that the answer takes as long either way
     hashed = clerk.password_hash if clerk is not None else _decoy_hash()
     right = check_password_hash(hashed, password) and clerk is not None
     if not right or not clerk or not clerk.active:
-        throttle.failed(username)
+        throttle.failed(username, address)
         outcome = "unknown_user" if clerk is None else "wrong_password" if not right \
             else "disabled"
-        _audit_login(session, username, archive, outcome)
+        _audit_login(session, username, archive, outcome, address=address)
         raise LoginFailed()
     roles = _account(session, clerk).roles
     chosen = archive or (next(iter(roles)) if len(roles) == 1 else None)
@@ -186,8 +149,8 @@ def login(session: Session, settings: HubSettings, throttle: LoginThrottle, user
         _audit_login(session, username, archive,
                      "no_role_at_archive" if archive else "archive_not_chosen")
         raise ArchiveChoiceNeeded(sorted(roles), archive)
-    throttle.succeeded(username)
-    _audit_login(session, username, chosen, "ok", list(roles[chosen]))
+    throttle.succeeded(username, address)
+    _audit_login(session, username, chosen, "ok", list(roles[chosen]), address)
     return {"token": mint_clerk_token(settings.signing_key, username, chosen, roles[chosen],
                                       password_version=clerk.password_version),
             "expires_in": CLERK_TOKEN_LIFETIME_S, "archive": chosen,
@@ -210,11 +173,11 @@ def ensure_active(session: Session, identity: Identity) -> None:
 
 
 def _audit_login(session: Session, username: str, archive: str | None, outcome: str,
-                 roles: list[str] | None = None) -> None:
+                 roles: list[str] | None = None, address: str = "unknown") -> None:
     action = "clerk.login" if outcome == "ok" else "clerk.login_failed"
     audit.record(session, actor=f"clerk:{username[:64]}", role="clerk", action=action,
                  target=username[:64], detail={"archive": archive, "outcome": outcome,
-                                               "roles": roles})
+                                               "roles": roles, "address": address})
     session.commit()
 
 

@@ -26,7 +26,9 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
 
     from certificates.tokens import open_keyring
     from federation.background import init_background
+    from federation.fanout.cache import cache_secret
     from federation.fanout.setup import build_fanout
+    from federation.ratelimit import Budgets, Limits, LoginThrottle
     from federation.resources import batches, certificates, nodes, queries, verify
     from runtime import health
     from runtime.errors import DomainError
@@ -35,6 +37,12 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from runtime.problems import register_problem_handlers
 
     app.extensions["liancha.fanout"] = build_fanout(settings)
+    limits = Limits(settings.redis_url, cache_secret(settings.signing_key) + b"rate limits")
+    app.extensions["liancha.limits"] = limits
+    app.extensions["liancha.budgets"] = Budgets.of(settings.guards)
+    app.extensions["liancha.login_throttle"] = LoginThrottle(
+        limits, settings.guards.login_failures_per_user,
+        settings.guards.login_failures_per_address)
     app.extensions["liancha.certificate_keys"] = open_keyring(settings.certificate_keys)
     api = ProblemApi(app)
     api.spec.components.security_scheme(

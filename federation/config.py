@@ -31,7 +31,21 @@ DEFAULTS: dict[str, object] = {
     "PUBLIC_URL": "http://127.0.0.1:8100",  # where people reach the hub: the QR's URLs
     "HOLIDAY_CALENDAR": None,  # an archive's own holidays/workdays (YAML) over the national
     "KIOSK_IDLE_S": 120.0,  # a kiosk session ends after this long without a touch
-    "RATE_LIMIT_PER_MINUTE": 30,  # per identity, on the app and kiosk surfaces
+    # abuse limits (federation/ratelimit.py): calls a minute per identity on every surface
+    # (0: no limit), per address where nobody is identified; body sizes; who may be called
+    "RATE_LIMIT_PER_MINUTE": 30,  # a person: app token or kiosk session
+    "CLERK_RATE_LIMIT_PER_MINUTE": 600,
+    "CLIENT_RATE_LIMIT_PER_MINUTE": 600,  # a national platform client
+    "VERIFY_RATE_LIMIT_PER_MINUTE": 60,  # per address: verification API, page and upload
+    "TOKEN_RATE_LIMIT_PER_MINUTE": 30,  # per address: the national token endpoint
+    "CARD_READ_RATE_LIMIT_PER_MINUTE": 30,  # per address: kiosk card reads
+    "LOGIN_FAILURES_PER_USER": 5,  # failed logins per username and address in 15 minutes
+    "LOGIN_FAILURES_PER_ADDRESS": 20,  # failed logins per address in 15 minutes
+    "TRUSTED_PROXIES": 0,  # reverse proxies in front of the hub whose X-Forwarded-For counts
+    "MAX_BODY_BYTES": 512 * 1024,  # any API request body (JSON, forms)
+    "MAX_UPLOAD_BYTES": 20 * 1024 * 1024,  # a PDF uploaded to the verification page
+    "IDENTITY_TOKEN_MAX_LIFETIME_S": 12 * 3600,  # longer-lived app tokens are refused
+    "CALLBACKS_ALLOW_PRIVATE": False,  # development: http and private addresses allowed
     "CALLBACK_POLL_S": 2.0,  # how often due callbacks are sent (0: off)
     "CALLBACK_RETRY_BASE_S": 2.0,  # back-off: base * 2**attempts, capped
     "CALLBACK_RETRY_MAX_S": 600.0,
@@ -52,6 +66,25 @@ DEFAULTS: dict[str, object] = {
 
 
 @dataclass(frozen=True)
+class Guards:
+    """The hub's abuse limits (see DEFAULTS for what each means)."""
+
+    person_per_minute: int
+    clerk_per_minute: int
+    client_per_minute: int
+    verify_per_minute: int
+    token_per_minute: int
+    card_reads_per_minute: int
+    login_failures_per_user: int
+    login_failures_per_address: int
+    trusted_proxies: int
+    max_body_bytes: int
+    max_upload_bytes: int
+    identity_token_max_lifetime_s: int
+    callbacks_allow_private: bool
+
+
+@dataclass(frozen=True)
 class HubSettings:
     nodes: list[NodeEntry]
     signing_key: Ed25519PrivateKey
@@ -67,7 +100,7 @@ class HubSettings:
     public_url: str
     calendar: WorkingCalendar
     kiosk_idle_s: float
-    rate_limit_per_minute: int
+    guards: Guards
     callback_poll_s: float
     callback_retry_base_s: float
     callback_retry_max_s: float
@@ -117,7 +150,7 @@ def hub_settings(config: Mapping[str, object]) -> HubSettings:
         public_url=str(required(config, "PUBLIC_URL")).rstrip("/"),
         calendar=_calendar(config.get("HOLIDAY_CALENDAR")),
         kiosk_idle_s=float(config["KIOSK_IDLE_S"]),  # type: ignore[arg-type]
-        rate_limit_per_minute=int(config["RATE_LIMIT_PER_MINUTE"]),  # type: ignore[arg-type]
+        guards=_guards(config),
         callback_poll_s=float(config["CALLBACK_POLL_S"]),  # type: ignore[arg-type]
         callback_retry_base_s=float(config["CALLBACK_RETRY_BASE_S"]),  # type: ignore[arg-type]
         callback_retry_max_s=float(config["CALLBACK_RETRY_MAX_S"]),  # type: ignore[arg-type]
@@ -132,6 +165,28 @@ def hub_settings(config: Mapping[str, object]) -> HubSettings:
         task_max_deliveries=int(config["TASK_MAX_DELIVERIES"]),  # type: ignore[arg-type]
         task_visibility_timeout_s=float(
             config["TASK_VISIBILITY_TIMEOUT_S"]),  # type: ignore[arg-type]
+    )
+
+
+def _guards(config: Mapping[str, object]) -> Guards:
+    def number(name: str) -> int:
+        return int(config[name])  # type: ignore[call-overload]
+
+    return Guards(
+        person_per_minute=number("RATE_LIMIT_PER_MINUTE"),
+        clerk_per_minute=number("CLERK_RATE_LIMIT_PER_MINUTE"),
+        client_per_minute=number("CLIENT_RATE_LIMIT_PER_MINUTE"),
+        verify_per_minute=number("VERIFY_RATE_LIMIT_PER_MINUTE"),
+        token_per_minute=number("TOKEN_RATE_LIMIT_PER_MINUTE"),
+        card_reads_per_minute=number("CARD_READ_RATE_LIMIT_PER_MINUTE"),
+        login_failures_per_user=number("LOGIN_FAILURES_PER_USER"),
+        login_failures_per_address=number("LOGIN_FAILURES_PER_ADDRESS"),
+        trusted_proxies=number("TRUSTED_PROXIES"),
+        max_body_bytes=number("MAX_BODY_BYTES"),
+        max_upload_bytes=number("MAX_UPLOAD_BYTES"),
+        identity_token_max_lifetime_s=number("IDENTITY_TOKEN_MAX_LIFETIME_S"),
+        callbacks_allow_private=str(config["CALLBACKS_ALLOW_PRIVATE"]).lower()
+        in ("1", "true", "yes"),
     )
 
 

@@ -14,13 +14,10 @@ SESSION_SCHEME = {"type": "http", "scheme": "bearer",
 
 def register(app: Flask) -> None:
     """Add this surface's blueprints and its OpenAPI document to the hub app."""
-    from federation.ratelimit import RateLimiter
     from kiosk_api import page, resources
     from runtime.chinese import speak_chinese
     from schemas.http import surface_api
 
-    settings = app.extensions["liancha.hub"]
-    app.extensions["liancha.kiosk.limiter"] = RateLimiter(settings.rate_limit_per_minute)
     api = surface_api(app, "KIOSK", "Liancha kiosk API", "/kiosk")
     api.spec.components.security_scheme("kioskSession", SESSION_SCHEME)
     api.register_blueprint(resources.sessions_blp)

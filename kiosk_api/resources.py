@@ -4,14 +4,13 @@ certificates and cross-archive requests, each call authenticated by the session 
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Response, current_app, g, request, url_for
+from flask import Response, g, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from accounts.kiosks import authenticate_session, finish_session, open_session
 from certificates.issuing import get_certificate
 from federation.identity import bearer
-from federation.ratelimit import RateLimiter
 from federation.resources import context
 from kiosk_api import services
 from kiosk_api.schemas import (
@@ -36,17 +35,13 @@ blp = Blueprint("kiosk", __name__, url_prefix=PREFIX,
 View = TypeVar("View", bound=Callable[..., object])
 
 
-def limiter() -> RateLimiter:
-    return current_app.extensions["liancha.kiosk.limiter"]
-
-
 @blp.before_request
 def authenticate() -> None:
     token = bearer(request.headers.get("Authorization"))
     g.identity, g.kiosk_device = authenticate_session(context.session(), context.settings(),
                                                       token)
     g.kiosk_token = token
-    limiter().check(f"kiosk:{g.identity.subject}")
+    context.count_call(g.identity)  # the person's budget, as in the app
 
 
 def rate_limited(blueprint: Blueprint) -> Callable[[View], View]:
@@ -83,7 +78,7 @@ class Sessions(MethodView):
                                            "or unreadable card")
     def post(self, body: dict) -> dict:
         """Open a session for the person whose ID card the device just read."""
-        limiter().check(f"kiosk-open:{request.remote_addr}")
+        context.count_address("card_read")
         opened = open_session(context.session(), context.settings(), body["assertion"])
         return {"session_token": opened.token,
                 "expires_in_idle_s": context.settings().kiosk_idle_s,

@@ -2,8 +2,8 @@
 requests, at `/mobile/api/v1`, with its own OpenAPI document at `/mobile/openapi.json`.
 
 Every request carries a citizen's token from the app's identity provider; the subject of
-everything asked is the token's. Errors are problem+json in Chinese; each citizen has
-their own rate limit.
+everything asked is the token's. Errors are problem+json in Chinese; each person has one
+rate limit, whichever surface they call (`federation.ratelimit`).
 """
 
 from flask import Flask
@@ -11,9 +11,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Add this surface's blueprints and its OpenAPI document to the hub app."""
-    from federation.ratelimit import RateLimiter
     from mobile_api.resources import archives, certificates, queries, requests
-    from mobile_api.resources.admission import RATE_LIMITER
     from runtime.chinese import speak_chinese
     from schemas.http import surface_api
 
@@ -23,5 +21,3 @@ def register(app: Flask) -> None:
         api.register_blueprint(blueprint)
     speak_chinese(app, *(blueprint.name for blueprint in blueprints),
                   paths=("/mobile/api/",))
-    app.extensions[RATE_LIMITER] = RateLimiter(app.extensions["liancha.hub"]
-                                               .rate_limit_per_minute)

@@ -14,6 +14,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from accounts.platform import ASSERTION_TYPE, GRANT_TYPE, TokenRefused, token_for_assertion
+from federation.ratelimit import RateLimited
 from federation.resources import context
 from national_api.schemas import JwksSchema, OAuthErrorSchema, TokenRequestSchema, TokenSchema
 from schemas.signing import public_jwk
@@ -21,6 +22,14 @@ from schemas.signing import public_jwk
 blp = Blueprint("national_token", __name__, url_prefix="/national/api/v1",
                 description="Access tokens for platform clients; the hub's public keys")
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}  # RFC 6749 §5.1
+
+
+@blp.errorhandler(RateLimited)
+def too_many(error: RateLimited) -> Response:
+    response = jsonify({"error": "slow_down", "error_description": error.detail})
+    response.status_code = 429
+    response.headers.update({**NO_STORE, **error.headers})
+    return response
 
 
 @blp.errorhandler(TokenRefused)
@@ -41,6 +50,8 @@ class Token(MethodView):
                       description="invalid_request or unsupported_grant_type")
     @blp.alt_response(401, schema=OAuthErrorSchema,
                       description="invalid_client: the assertion is refused")
+    @blp.alt_response(429, schema=OAuthErrorSchema, description="Too many token requests "
+                      "from this address: wait (Retry-After)")
     def post(self, form: dict) -> tuple[dict, int, dict]:
         """An access token for a signed client assertion (RFC 7523 §2.2, RFC 6749 §4.4).
 
@@ -48,6 +59,7 @@ class Token(MethodView):
         `client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer`,
         `client_assertion=<JWT>`. Use the token as `Authorization: Bearer` on the other
         endpoints until it expires, then ask again with a new assertion."""
+        context.count_address("token")
         _check_form(form)
         grant = token_for_assertion(context.session(), context.settings(),
                                     form["client_assertion"])

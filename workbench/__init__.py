@@ -7,14 +7,12 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Add this surface's blueprints and its OpenAPI document to the hub app."""
-    from accounts.clerks import LoginThrottle
     from runtime.chinese import speak_chinese
     from schemas.http import surface_api
     from workbench import api
     from workbench.login_pages import logins
     from workbench.pages import pages
 
-    app.extensions[api.THROTTLE] = LoginThrottle()
     clerk_api = surface_api(app, "CLERK", "Liancha clerk workbench API", "/clerk")
     clerk_api.register_blueprint(api.sessions)
     clerk_api.register_blueprint(api.blp)

@@ -4,11 +4,11 @@ at the counter, and take each step of the cross-archive request (English problem
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Response, current_app, g, jsonify
+from flask import Response, current_app, g, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from accounts.clerks import LoginThrottle, ensure_active, login
+from accounts.clerks import ensure_active, login
 from casework.confirmations import decide_candidate, request_candidates
 from casework.reminders import open_reminders
 from casework.services import apply_request, get_request, list_requests, overdue_requests
@@ -21,6 +21,7 @@ from casework.transitions import (
 )
 from federation.errors import PermissionDenied
 from federation.identity import Identity
+from federation.ratelimit import LoginThrottle
 from federation.resources import context
 from schemas.casework import OnBehalfApplicationSchema, ReasonSchema, RequestSchema
 from schemas.hub import QueryAnswerSchema
@@ -42,7 +43,7 @@ PREFIX = "/clerk/api/v1"
 BEARER = [{"bearerToken": []}]
 # `request_view` gives ISO strings, which RequestSchema's Date and DateTime fields cannot
 # dump (marshmallow 4): the views send the request as it is; RequestSchema documents it
-THROTTLE = "liancha.clerk_login_throttle"
+THROTTLE = "liancha.login_throttle"
 View = TypeVar("View", bound=Callable[..., object])
 
 sessions = Blueprint("clerk_login", __name__, url_prefix=PREFIX,
@@ -98,7 +99,7 @@ class Login(MethodView):
     def post(self, body: dict) -> dict:
         """Log in with username and password: the clerk token for one archive."""
         return login(context.session(), context.settings(), throttle(), body["username"],
-                     body["password"], body.get("archive"))
+                     body["password"], body.get("archive"), request.remote_addr or "unknown")
 
 
 @blp.route("")

@@ -31,7 +31,8 @@ def submit() -> Response:
     archive = (request.form.get("archive") or "").strip() or None
     try:
         granted = login(context.session(), context.settings(), throttle(), username,
-                        request.form.get("password") or "", archive)
+                        request.form.get("password") or "", archive,
+                        request.remote_addr or "unknown")
     except LoginFailed:
         return _form(401, [wording.LOGIN_FAILED], username)
     except ArchiveChoiceNeeded as exc:

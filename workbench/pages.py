@@ -46,6 +46,7 @@ def gate() -> Response | None:
     g.clerk = cookies.current_clerk()
     if g.clerk is None:
         return redirect(url_for("workbench_login.form"), 303)
+    context.count_call(g.clerk.identity)  # the clerk's budget, as on the API
     if request.method == "POST" and not cookies.csrf_ok(g.clerk.csrf):
         return error_page(400, [wording.CSRF_FAILED])
     return None

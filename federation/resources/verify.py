@@ -20,6 +20,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from certificates.tokens import EXPIRED, VALID, Keyring, verify_token
 from certificates.verification import STATUSES, Verification, check_pdf, verify, verify_url
+from federation.ratelimit import RateLimited
 from federation.resources import context
 from schemas.certificates import ScopeSchema
 from schemas.fields import one_of
@@ -85,6 +86,25 @@ def keyring() -> Keyring:
     return current_app.extensions["liancha.certificate_keys"]
 
 
+@blp.before_request
+def count_api_checks() -> None:
+    """Verification is open to anyone, and limited per address: a flood is refused (429,
+    without an audit entry each) while honest callers elsewhere are answered."""
+    if request.method == "POST":
+        context.count_address("verify")
+
+
+@pages.before_request
+def count_page_checks() -> Response | None:
+    try:
+        context.count_address("verify")
+    except RateLimited as exc:
+        response = _page("verify/busy.html", 429, retry_after=exc.headers["Retry-After"])
+        response.headers.update(exc.headers)
+        return response
+    return None
+
+
 @blp.route("/.well-known/jwks.json")
 class Jwks(MethodView):
     @blp.response(200, JwksSchema)
@@ -99,6 +119,8 @@ class Jwks(MethodView):
 class Verify(MethodView):
     @blp.arguments(VerifyRequestSchema)
     @blp.response(200, VerificationSchema)
+    @blp.alt_response(429, schema=ProblemSchema, description="Too many checks from this "
+                      "address: wait (Retry-After)")
     @blp.alt_response(422, schema=ProblemSchema, description="Neither or both of token and "
                                                              "url, or not a verification URL")
     def post(self, body: dict) -> dict:

@@ -1,29 +1,25 @@
 """Who gets in to the app API: a citizen's token, within their rate limit, every request.
 
 The order is the issue's: authenticate, then count the request against the caller's own
-limit (keyed by their subject), then refuse anyone who is not a citizen. A body is read
+limit (`context.caller` counts every identified call, on every surface: a person's app and
+kiosk calls and their hub API calls share one budget), then refuse anyone who is not a
+citizen. A body is read
 only after all three, so a refused caller never learns whether their body was valid.
 """
 
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import current_app, g
+from flask import g
 from flask_smorest import Blueprint
 
-from federation.ratelimit import RateLimiter
 from federation.resources import context
 from mobile_api.wording import NOT_A_CITIZEN, SIGN_IN_AGAIN
 from runtime.errors import PermissionDenied, Unauthorized
 from schemas.search import ProblemSchema
 
-RATE_LIMITER = "liancha.mobile_rate_limiter"
 BEARER = [{"bearerToken": []}]
 View = TypeVar("View", bound=Callable[..., object])
-
-
-def rate_limiter() -> RateLimiter:
-    return current_app.extensions[RATE_LIMITER]
 
 
 def admit() -> None:
@@ -32,7 +28,6 @@ def admit() -> None:
         identity = context.caller()
     except Unauthorized as error:  # the shared sentence mentions ID cards: kiosks only
         raise Unauthorized(error.detail, zh=SIGN_IN_AGAIN) from error
-    rate_limiter().check(identity.subject)
     if identity.role != "citizen":
         raise PermissionDenied(f"The app API is for citizens; a {identity.role} token is "
                                "refused.", zh=NOT_A_CITIZEN)

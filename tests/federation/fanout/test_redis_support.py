@@ -105,6 +105,8 @@ def everything_in(client: redis.Redis) -> list[bytes]:
         elif kind == b"hash":
             for field, value in client.hgetall(key).items():
                 found += [field, value]
+        elif kind == b"list":  # the rate limits' moving windows: times of calls
+            found += client.lrange(key, 0, -1)
         else:
             raise AssertionError(f"unexpected {kind!r} at {key!r}")
     return found

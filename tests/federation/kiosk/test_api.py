@@ -1,6 +1,7 @@
 """What a person does in a kiosk session: records masked for a public hall, certificates of
 this archive's records, cross-archive requests for the others; Chinese problems."""
 
+import dataclasses
 import io
 import json
 import re
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from casework.services import get_request
 from certificates.models import Certificate
 from federation.identity import Identity
-from federation.ratelimit import RateLimiter
+from federation.ratelimit import Budget
 from tests.federation.kiosk.conftest import DEVICE, LI, MARRIAGE, TRANSFER
 from tests.nodes.people import LI_ID, OTHER_ZHANG_ID, ZHANG_ID, ZHANG_ID_15
 
@@ -149,7 +150,9 @@ def test_invalid_bodies_are_answered_in_chinese(kiosk):
 
 
 def test_calls_are_rate_limited_per_session_identity(kiosk):
-    kiosk.hub.application.extensions["liancha.kiosk.limiter"] = RateLimiter(2)
+    app = kiosk.hub.application
+    app.extensions["liancha.budgets"] = dataclasses.replace(
+        app.extensions["liancha.budgets"], person=Budget("person", 2))
     token = kiosk.session()
     assert [kiosk.get("/session", token).status_code for _ in range(3)] == [200, 200, 429]
     limited = kiosk.get("/session", token)

@@ -78,7 +78,7 @@ def test_a_citizen_over_the_limit_waits_and_others_do_not(federation, limited_hu
     assert limited.status_code == 429 and limited.mimetype == PROBLEM
     assert limited.json["title"] == "操作过于频繁"
     assert limited.json["detail"] == "操作过于频繁，请稍候一分钟再试。"
-    assert 1 <= int(limited.headers["Retry-After"]) <= 20
+    assert 1 <= int(limited.headers["Retry-After"]) <= 60  # the oldest call leaves the window
     # a new token of the same person is the same identity: the limit follows the person
     again = citizen_app(federation, SUBJECT["id_number"], SUBJECT["name"], limited_hub)
     assert again.get("/archives").status_code == 429

@@ -2,6 +2,7 @@
 the token, a clerk of several archives choosing one, throttling, and the audit of it all."""
 
 import json
+import time
 
 import jwt
 import pytest
@@ -11,7 +12,6 @@ from accounts.clerks import (
     ArchiveChoiceNeeded,
     ClerkExists,
     LoginFailed,
-    LoginThrottle,
     change_password,
     create_clerk,
     deactivate,
@@ -20,7 +20,7 @@ from accounts.clerks import (
 from accounts.models import Clerk
 from federation.audit import AuditEvent, verify_chain
 from federation.identity import identify
-from federation.ratelimit import RateLimited
+from federation.ratelimit import Limits, LoginThrottle, RateLimited
 from runtime.errors import InvalidInput
 from tests.federation.workbench.conftest import PASSWORD, bearer
 from tests.federation.workbench.conftest import login as api_login
@@ -46,7 +46,7 @@ def test_the_password_is_stored_as_a_scrypt_hash_only(session, clerks):
 
 
 def test_roles_of_the_archive_go_into_the_token(session, settings, clerks):
-    granted = login(session, settings, LoginThrottle(), "wang", PASSWORD)
+    granted = login(session, settings, fresh_throttle(), "wang", PASSWORD)
     assert granted["archive"] == "510500" and granted["roles"] == ["receiving"]
     assert granted["expires_in"] == 8 * 3600
     identity = who(settings, granted["token"])
@@ -56,11 +56,11 @@ def test_roles_of_the_archive_go_into_the_token(session, settings, clerks):
 
 def test_a_clerk_of_several_archives_chooses_one(session, settings, clerks):
     with pytest.raises(ArchiveChoiceNeeded) as needed:
-        login(session, settings, LoginThrottle(), "sun", PASSWORD)
+        login(session, settings, fresh_throttle(), "sun", PASSWORD)
     assert needed.value.archives == ["500118", "510500"]
     with pytest.raises(ArchiveChoiceNeeded):  # not one of hers
-        login(session, settings, LoginThrottle(), "sun", PASSWORD, "500116")
-    there = login(session, settings, LoginThrottle(), "sun", PASSWORD, "500118")
+        login(session, settings, fresh_throttle(), "sun", PASSWORD, "500116")
+    there = login(session, settings, fresh_throttle(), "sun", PASSWORD, "500118")
     assert there["archive"] == "500118" and there["roles"] == ["holding"]
     assert who(settings, there["token"]).roles == {"holding"}
 
@@ -72,7 +72,7 @@ def test_every_failed_login_answers_the_same(session, settings, clerks):
     for username, password in (("wang", "wrong password!"), ("nobody", PASSWORD),
                                ("gone", PASSWORD)):
         with pytest.raises(LoginFailed) as failed:
-            login(session, settings, LoginThrottle(), username, password)
+            login(session, settings, fresh_throttle(), username, password)
         answers.append((failed.value.status, failed.value.detail, failed.value.zh))
     assert len(set(answers)) == 1 and answers[0][0] == 401
 
@@ -88,9 +88,9 @@ def test_the_answer_over_http_does_not_tell_who_exists(hub, clerks):
 
 
 def test_logins_are_audited_without_the_password(session, settings, clerks):
-    login(session, settings, LoginThrottle(), "wang", PASSWORD)
+    login(session, settings, fresh_throttle(), "wang", PASSWORD)
     with pytest.raises(LoginFailed):
-        login(session, settings, LoginThrottle(), "wang", "a wrong password")
+        login(session, settings, fresh_throttle(), "wang", "a wrong password")
     events = session.scalars(select(AuditEvent).where(
         AuditEvent.action.in_(["clerk.login", "clerk.login_failed"]))
         .order_by(AuditEvent.id)).all()
@@ -103,17 +103,31 @@ def test_logins_are_audited_without_the_password(session, settings, clerks):
 
 
 def test_repeated_failures_are_throttled_then_forgiven(session, settings, clerks):
-    now = [1000.0]
-    throttle = LoginThrottle(max_failures=5, window_s=900, clock=lambda: now[0])
+    throttle = LoginThrottle(Limits(), per_user=5, per_address=8, window_s=2)
     for _ in range(5):
         with pytest.raises(LoginFailed):
-            login(session, settings, throttle, "wang", "not the password")
-    with pytest.raises(RateLimited) as limited:  # even the right password now
-        login(session, settings, throttle, "wang", PASSWORD)
-    assert 890 <= int(limited.value.headers["Retry-After"]) <= 900
-    login(session, settings, throttle, "chen", PASSWORD)  # other usernames are not held up
-    now[0] += 901
-    assert login(session, settings, throttle, "wang", PASSWORD)["archive"] == "510500"
+            login(session, settings, throttle, "wang", "not the password", address="6.6.6.6")
+    with pytest.raises(RateLimited) as limited:  # even the right password, from there
+        login(session, settings, throttle, "wang", PASSWORD, address="6.6.6.6")
+    assert int(limited.value.headers["Retry-After"]) == 2
+    # the owner elsewhere is not locked out by someone's flood of wrong passwords
+    assert login(session, settings, throttle, "wang", PASSWORD, address="10.1.2.3")
+    login(session, settings, throttle, "chen", PASSWORD, address="6.6.6.6")  # other users
+    for username in ("chen", "liu", "zhao"):  # the address's own budget runs out too
+        with pytest.raises(LoginFailed):
+            login(session, settings, throttle, username, "guess", address="6.6.6.6")
+    with pytest.raises(RateLimited):
+        login(session, settings, throttle, "liu", PASSWORD, address="6.6.6.6")
+    time.sleep(2.1)
+    assert login(session, settings, throttle, "wang", PASSWORD,
+                 address="6.6.6.6")["archive"] == "510500"
+    outcomes = [json.loads(e.detail)["outcome"] for e in session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "clerk.login_failed"))]
+    assert outcomes.count("throttled") == 2 and outcomes.count("wrong_password") == 8
+
+
+def fresh_throttle() -> LoginThrottle:
+    return LoginThrottle(Limits())
 
 
 def test_the_api_answers_429_after_five_failures(hub, clerks):
@@ -138,8 +152,8 @@ def test_a_disabled_clerk_is_refused_and_their_token_stops_working(hub, session,
 def test_a_changed_password_replaces_the_old_one(session, settings, clerks):
     change_password(session, "chen", "a brand new secret")
     with pytest.raises(LoginFailed):
-        login(session, settings, LoginThrottle(), "chen", PASSWORD)
-    assert login(session, settings, LoginThrottle(), "chen", "a brand new secret")["roles"] \
+        login(session, settings, fresh_throttle(), "chen", PASSWORD)
+    assert login(session, settings, fresh_throttle(), "chen", "a brand new secret")["roles"] \
         == ["holding"]
 
 
@@ -170,7 +184,7 @@ def test_accounts_are_checked_when_created(session, clerks):
 
 
 def test_a_token_says_nothing_of_the_password(session, settings, clerks):
-    token = login(session, settings, LoginThrottle(), "wang", PASSWORD)["token"]
+    token = login(session, settings, fresh_throttle(), "wang", PASSWORD)["token"]
     claims = jwt.decode(token, options={"verify_signature": False})
     assert PASSWORD not in json.dumps(claims, ensure_ascii=False)
     assert claims["iss"] == "liancha-hub" and claims["jti"]
