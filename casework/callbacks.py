@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from casework.models import CallbackDelivery, CaseRequest, RequestEvent
 from federation.background import send_after_commit
+from schemas.fields import utc_iso
 
 
 def status_payload(request: CaseRequest, event: RequestEvent) -> dict:
@@ -19,7 +20,7 @@ def status_payload(request: CaseRequest, event: RequestEvent) -> dict:
         "request_no": request.request_no,
         "idempotency_key": request.idempotency_key,
         "state": request.state,
-        "event": {"id": event.id, "action": event.action, "at": event.at.isoformat(),
+        "event": {"id": event.id, "action": event.action, "at": utc_iso(event.at),
                   "archive": event.archive_code, "reason": event.reason},
         "certificate_nos": json.loads(request.certificate_nos or "[]"),
     }

@@ -3,13 +3,14 @@ archive's part, and its history."""
 
 import json
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework.calendar import local_date
 from casework.models import CaseRequest, RequestAssist, RequestEvent
+from schemas.fields import utc_iso
 
 STATE_LABELS = {"applied": "已申请，待受理", "accepted": "已受理，协办中",
                 "completed": "已办结", "refused": "不予办理"}
@@ -72,6 +73,4 @@ def _archive(code: str, names: Mapping[str, str]) -> dict:
 
 
 def _iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+    return utc_iso(moment)

@@ -72,6 +72,10 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     audit_refused_reads(app)  # every refused look at personal data is audited too
     init_observability(app, "hub", settings.log_format)  # /metrics, request ids, logs
     refuse_nul_characters(app)  # before any view, and any surface's own checks
+    from runtime.request_limits import limit_requests
+
+    limit_requests(app, settings.guards.max_body_bytes,  # first of all: before the NUL check
+                   {"verify_pages.upload": settings.guards.max_upload_bytes})
     from federation.probes import NodeHealthMetrics
     from runtime.metrics import EXTENSION
 

@@ -52,7 +52,12 @@ def serve(nodes: str, signing_key: str, identity_public_key: str, database_url: 
     except ConfigurationError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"hub on http://{host}:{port} (API docs: http://{host}:{port}/docs)")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="liancha-hub")
+    guards = app.extensions["liancha.hub"].guards
+    # waitress reads a body whole (to a temporary file past 512 KiB) before the app sees it:
+    # beyond the largest body any address takes it answers 413 itself, its memory flat
+    waitress_serve(app, host=host, port=port, threads=threads, ident="liancha-hub",
+                   max_request_body_size=max(guards.max_body_bytes,
+                                             guards.max_upload_bytes) + 1024 * 1024)
 
 
 @click.command("token")

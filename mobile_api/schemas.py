@@ -10,7 +10,7 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 from mobile_api.wording import SUBJECT_FROM_TOKEN
 from schemas.casework import HoldingArchiveSchema, SelfOrConfirmApplicationSchema
 from schemas.certificates import CertificateSchema
-from schemas.fields import RECORD_TYPES
+from schemas.fields import RECORD_TYPES, Moment
 from schemas.hub import QueryRequestSchema
 from schemas.records import ArchiveSchema
 
@@ -90,19 +90,19 @@ class StepSchema(Schema):
     step = fields.String(required=True, validate=validate.OneOf(STEPS))
     label = fields.String(required=True, metadata={"example": "受理"})
     state = fields.String(required=True, validate=validate.OneOf(STEP_STATES))
-    at = fields.DateTime(allow_none=True, metadata={"description": "when it was done"})
+    at = Moment(allow_none=True, metadata={"description": "when it was done"})
     due = fields.Date(allow_none=True, metadata={"description": "deadline, in working days"})
 
 
 class HoldingPartSchema(HoldingArchiveSchema):
-    answered_at = fields.DateTime(allow_none=True)  # `progress` gives datetimes, as elsewhere
+    answered_at = Moment(allow_none=True)  # `progress` gives datetimes, as elsewhere
 
     class Meta:
         exclude = ("query_id",)
 
 
 class ProgressEventSchema(Schema):
-    at = fields.DateTime(required=True)
+    at = Moment(required=True)
     action = fields.String(required=True, metadata={
         "description": "apply | accept | assist | decline | complete | refuse"})
     action_label = fields.String(required=True, metadata={"example": "受理"})
@@ -128,8 +128,8 @@ class RequestSummarySchema(Schema):
     state_label = fields.String(required=True, metadata={"example": "已受理，协办中"})
     purpose = fields.String(required=True)
     receiving_archive = fields.Nested(ArchiveSchema, required=True)
-    applied_at = fields.DateTime(required=True)
-    closed_at = fields.DateTime(allow_none=True)
+    applied_at = Moment(required=True)
+    closed_at = Moment(allow_none=True)
     overdue = fields.Boolean(required=True)
     certificate_nos = fields.List(fields.String(), required=True)
 
@@ -142,7 +142,7 @@ class RequestProgressSchema(RequestSummarySchema):
     note = fields.String(allow_none=True)
     applicant = fields.Nested(RequestApplicantSchema, required=True)
     accept_due = fields.Date(required=True, metadata={"description": "2 working days"})
-    accepted_at = fields.DateTime(allow_none=True)
+    accepted_at = Moment(allow_none=True)
     assist_due = fields.Date(allow_none=True, metadata={"description": "4 working days"})
     refusal_reason = fields.String(allow_none=True)
     steps = fields.List(fields.Nested(StepSchema), required=True)

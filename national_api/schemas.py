@@ -4,6 +4,7 @@ shapes), the submission with its `Idempotency-Key`, a request's result, the hub'
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from schemas.casework import OnBehalfApplicationSchema
+from schemas.fields import Moment
 
 IDEMPOTENCY_KEY = "Idempotency-Key"
 
@@ -77,7 +78,7 @@ class ResultSchema(Schema):
         "description": "applied | accepted | completed | refused"})
     final = fields.Boolean(required=True, metadata={
         "description": "completed or refused: the result will not change"})
-    closed_at = fields.DateTime(allow_none=True)
+    closed_at = Moment(allow_none=True)
     refusal_reason = fields.String(allow_none=True)
     certificates = fields.List(fields.Nested(IssuedCertificateSchema), required=True)
 

@@ -41,4 +41,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     register_problem_handlers(app, DomainError, "liancha-node")
     init_observability(app, "node", settings.log_format)  # /metrics, request ids, logs
     refuse_nul_characters(app)  # before any view, and any surface's own checks
+    from runtime.request_limits import limit_requests
+
+    limit_requests(app, app.extensions["liancha.node"].max_body_bytes)  # first of all
     return app

@@ -50,7 +50,8 @@ def serve(archive_code: str, archive_name: str, region_code: str | None, databas
         raise click.ClickException(str(exc)) from exc
     click.echo(f"node {archive_code} {archive_name} on http://{host}:{port} "
                f"(API docs: http://{host}:{port}/docs)")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="liancha-node")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="liancha-node",
+                   max_request_body_size=app.extensions["liancha.node"].max_body_bytes)
 
 
 @node_group.command("import")

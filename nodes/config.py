@@ -20,6 +20,7 @@ DEFAULTS: dict[str, object] = {
     "HUB_PUBLIC_KEY": None,
     "SIGNING_KEY": None,
     "MAX_RESULTS": 100,
+    "MAX_BODY_BYTES": 64 * 1024,  # a search is a few hundred bytes
     "MAX_TOKEN_LIFETIME_S": 300,
     "CLOCK_LEEWAY_S": 30,
     "LOG_FORMAT": "text",  # text | json
@@ -38,6 +39,7 @@ class NodeSettings:
     max_token_lifetime_s: int
     clock_leeway_s: int
     log_format: str = "text"
+    max_body_bytes: int = 64 * 1024
 
 
 def read_config(config: Config, overrides: Mapping[str, object] | None) -> None:
@@ -59,4 +61,5 @@ def node_settings(config: Mapping[str, object]) -> NodeSettings:
         max_token_lifetime_s=int(config["MAX_TOKEN_LIFETIME_S"]),  # type: ignore[arg-type]
         clock_leeway_s=int(config["CLOCK_LEEWAY_S"]),  # type: ignore[arg-type]
         log_format=str(config["LOG_FORMAT"]),
+        max_body_bytes=int(config["MAX_BODY_BYTES"]),  # type: ignore[arg-type]
     )

@@ -2,6 +2,8 @@
 
 from marshmallow import Schema, fields, validate
 
+from schemas.fields import Moment
+
 NO_RECORD_PATH = ("List the records to certify. A no-record certificate (无档案记载证明) is "
                   "issued only when the receiving archive completes a cross-archive request "
                   "(POST /clerk/api/v1/requests/<no>/complete), from a search of every "
@@ -44,7 +46,7 @@ class CertificateSchema(Schema):
     purpose = fields.String(required=True)
     issued_on = fields.Date(required=True)
     status = fields.String(required=True, metadata={"description": "valid | revoked"})
-    revoked_at = fields.DateTime(allow_none=True)
+    revoked_at = Moment(allow_none=True)
     revoked_reason = fields.String(allow_none=True)
     scope = fields.Nested(ScopeSchema, allow_none=True, metadata={
         "description": "what the search behind it covered (null: issued before scopes were "
@@ -81,9 +83,9 @@ class BatchSchema(Schema):
     state = fields.String(required=True, metadata={
         "description": "queued | running | done | failed (given up: see error)"})
     archive_code = fields.String(required=True)
-    created_at = fields.DateTime(required=True)
-    started_at = fields.DateTime(allow_none=True)
-    finished_at = fields.DateTime(allow_none=True)
+    created_at = Moment(required=True)
+    started_at = Moment(allow_none=True)
+    finished_at = Moment(allow_none=True)
     deliveries = fields.Integer(required=True, metadata={
         "description": "how often a worker took the batch up (more than once: a worker "
                        "stopped and another carried on)"})

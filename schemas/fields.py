@@ -1,6 +1,7 @@
 """Field types of the standard that several schemas share (partial dates, id numbers, codes)."""
 
 import re
+from datetime import UTC, datetime
 
 from marshmallow import ValidationError, fields, validate
 
@@ -15,6 +16,29 @@ _PARTIAL_ISO = re.compile(
     r"^(1[89]\d\d|20\d\d|2100)(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 _ID18 = re.compile(r"^\d{17}[\dX]$")
 ARCHIVE_CODE = re.compile(r"^\d{6}$")
+
+
+class Moment(fields.DateTime):
+    """A point in time, always served the same way: ISO 8601 in UTC with its offset
+    (`2026-12-07T06:30:00.123456+00:00`). A naive value is one SQLite gave back: stored in
+    UTC. ISO strings (what the request views give) are read and written the same way."""
+
+    def _serialize(self, value: object, attr: str | None, obj: object,
+                   **kwargs: object) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        assert isinstance(value, datetime)
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).isoformat()
+
+
+def utc_iso(value: datetime | None) -> str | None:
+    """A datetime as `Moment` serves it (for views built as plain dicts)."""
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
 
 
 class PartialDate(fields.String):

@@ -11,7 +11,7 @@ import swagger_ui_bundle
 from apispec import APISpec, BasePlugin
 from flask import Blueprint, Flask, Response, json, send_from_directory
 from flask_smorest import Api
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from schemas.search import ProblemSchema
 
@@ -126,11 +126,14 @@ class ProblemApi(Api):
             return problem_response(status, "The server failed; the error is logged.")
         data = getattr(error, "data", None) or {}
         errors = data.get("errors") or data.get("messages")
+        headers = dict(data.get("headers") or {})
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            headers["Allow"] = ", ".join(sorted(error.valid_methods))  # RFC 9110 §15.5.6
         if status == 422 and errors:
             return problem_response(422, "The request has invalid fields; see errors.",
-                                    "Invalid input", flatten_errors(errors), data.get("headers"))
+                                    "Invalid input", flatten_errors(errors), headers)
         return problem_response(status, data.get("message") or error.description,
-                                headers=data.get("headers"))
+                                headers=headers)
 
 
 def api_settings(title: str, version: str = "1") -> dict[str, object]:

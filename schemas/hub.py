@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from schemas.fields import RECORD_TYPES, one_of
+from schemas.fields import RECORD_TYPES, Moment, one_of
 from schemas.records import ArchiveSchema
 from schemas.search import DateWindowSchema, MatchedRecordSchema, SubjectSchema
 
@@ -81,9 +81,9 @@ class NodeHealthSchema(Schema):
     archive = fields.Nested(ArchiveSchema, required=True)
     status = one_of(("up", "down", "unknown"), required=True, metadata={
         "description": "what the last scheduled probe found (unknown: not probed yet)"})
-    checked_at = fields.DateTime(allow_none=True)
-    since = fields.DateTime(allow_none=True, metadata={"description": "in this status since"})
-    last_up_at = fields.DateTime(allow_none=True)
+    checked_at = Moment(allow_none=True)
+    since = Moment(allow_none=True, metadata={"description": "in this status since"})
+    last_up_at = Moment(allow_none=True)
     latency_ms = fields.Float(allow_none=True)
     error = fields.String(allow_none=True)
     standard_version = fields.String(allow_none=True)

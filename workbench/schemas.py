@@ -5,7 +5,7 @@ from marshmallow import Schema, fields, validate
 
 from federation.identity import CLERK_ROLES
 from schemas.casework import STATES
-from schemas.fields import one_of
+from schemas.fields import Moment, one_of
 
 
 class LoginSchema(Schema):
@@ -64,7 +64,7 @@ class ReasonWeighedSchema(Schema):
 
 class CandidateDecisionSchema(Schema):
     decision = one_of(("confirmed", "rejected"), required=True)
-    decided_at = fields.DateTime(required=True)
+    decided_at = Moment(required=True)
     archive_code = fields.String(required=True)
     note = fields.String(allow_none=True)
 
@@ -100,4 +100,4 @@ class ReminderSchema(Schema):
     kind = one_of(("due_soon", "overdue"), required=True, metadata={
         "description": "due_soon: due by the next working day; overdue: past its due date"})
     due = fields.Date(required=True)
-    reminded_at = fields.DateTime(required=True)
+    reminded_at = Moment(required=True)

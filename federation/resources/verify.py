@@ -23,7 +23,7 @@ from certificates.verification import STATUSES, Verification, check_pdf, verify,
 from federation.ratelimit import RateLimited
 from federation.resources import context
 from schemas.certificates import ScopeSchema
-from schemas.fields import one_of
+from schemas.fields import Moment, one_of
 from schemas.search import ProblemSchema
 
 MAX_PDF_BYTES = 20 * 1024 * 1024
@@ -71,9 +71,9 @@ class VerificationSchema(Schema):
                                 metadata={"description": "null unless the registry confirms "
                                                          "the token (valid, revoked, expired)"})
     expires_on = fields.Date(metadata={"description": "last valid day, when there is one"})
-    revoked_at = fields.DateTime(metadata={"description": "when revoked"})
+    revoked_at = Moment(metadata={"description": "when revoked"})
     revoked_reason = fields.String(metadata={"description": "when revoked"})
-    checked_at = fields.DateTime(required=True)
+    checked_at = Moment(required=True)
 
 
 class JwksSchema(Schema):

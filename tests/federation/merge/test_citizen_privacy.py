@@ -118,8 +118,11 @@ def test_a_citizen_is_never_shown_a_record_they_are_not_a_party_of(drawn) -> Non
     subject = {"id_number": citizen["id"], "name": normalize_name(citizen["name"])}
     ownership = weigh(records, subject, answer_context(records, citizen["name"]))
     for claim in ownership.shown:
-        assert citizen["id"] in truth[claim.party.record_id], [
-            (c.party.record_id, [r.kind for r in c.reasons]) for c in ownership.claims]
+        assert citizen["id"] in truth[claim.party.record_id], (citizen, [
+            (r["record_id"], sorted(truth[r["record_id"]]), [
+                (p["role"], p["name_raw"], p["id_number"], p["gender"], p["birth_date"],
+                 p["native_place"]) for p in r["parties"]]) for r in records], [
+            (c.party.record_id, [r.kind for r in c.reasons]) for c in ownership.claims])
 
 
 def test_the_citizen_sees_records_that_carry_their_own_id() -> None:

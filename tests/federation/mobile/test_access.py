@@ -66,6 +66,13 @@ def test_invalid_fields_are_named_in_chinese(zhang):
     no_records = zhang.post("/certificates", {"query_id": "x", "record_ids": [],
                                               "purpose": "婚姻证明"})
     assert no_records.json["errors"] == {"record_ids": ["请至少选择一条档案记录。"]}
+    reversed_window = zhang.post("/queries", {"purpose": "工龄认定", "event_date_from": "1990",
+                                              "event_date_to": "1980"})
+    assert reversed_window.json["errors"] == {
+        "event_date_to": ["结束日期早于起始日期，请重新选择年份范围。"]}
+    odd = zhang.post("/queries", {"purpose": "工龄认定", "record_types": "marriage"})
+    assert all(any("\u4e00" <= c <= "\u9fff" for c in message)  # never English
+               for messages in odd.json["errors"].values() for message in messages)
     no_archive = zhang.post("/requests", {"purpose": "工龄认定"})
     assert no_archive.json["errors"] == {"receiving_archive": ["请从档案馆列表中选择受理档案馆。"]}
 
