@@ -26,6 +26,7 @@ from accounts.models import PlatformClient
 from federation import audit
 from federation.config import HubSettings
 from federation.identity import NATIONAL_TOKEN_LIFETIME_S, Identity, mint_national_token
+from national_api.outbound import CallbackRefused, check_url
 from runtime.errors import DomainError, InvalidInput, Unauthorized
 
 TOKEN_PATH = "/national/api/v1/token"
@@ -64,7 +65,8 @@ def token_audience(settings: HubSettings) -> str:
 
 
 def register_client(session: Session, client_id: str, name: str, public_key_pem: str,
-                    callback_url: str | None = None, actor: str = OPERATOR) -> PlatformClient:
+                    callback_url: str | None = None, actor: str = OPERATOR,
+                    allow_private: bool = False) -> PlatformClient:
     errors: dict[str, list[str]] = {}
     if not CLIENT_ID.match(client_id):
         errors["client_id"] = ["1–64 letters, digits, '.', '_' or '-'."]
@@ -72,8 +74,11 @@ def register_client(session: Session, client_id: str, name: str, public_key_pem:
         errors["name"] = ["Name the platform client."]
     if _public_key(public_key_pem) is None:
         errors["public_key"] = ["Give the client's Ed25519 public key as PEM."]
-    if callback_url and not re.match(r"^https?://", callback_url):
-        errors["callback_url"] = ["An http(s) URL."]
+    if callback_url:
+        try:
+            check_url(callback_url, allow_private)
+        except CallbackRefused as exc:
+            errors["callback_url"] = [str(exc)]
     if not errors and session.get(PlatformClient, client_id) is not None:
         errors["client_id"] = [f"{client_id} is already registered."]
     if errors:

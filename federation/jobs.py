@@ -56,7 +56,8 @@ def deliver_callbacks(app: Flask, runner: str) -> None:
         return
     with _session(app) as session:
         deliver_due(session, settings.signing_key, datetime.now(UTC),
-                    settings.callback_retry_base_s, settings.callback_retry_max_s)
+                    settings.callback_retry_base_s, settings.callback_retry_max_s,
+                    allow_private=settings.guards.callbacks_allow_private)
 
 
 @job

@@ -145,7 +145,7 @@ def demo_command(root: Path, people: int, seed: int, hub_port: int, base_port: i
             "--database-url", hub_database,
             "--certificate-keys", str(root / "keys" / "certificates"),
             "--host", hub_host, "--public-url", public_url or f"http://127.0.0.1:{hub_port}",
-        ))
+        ), env={"LIANCHA_CALLBACKS_ALLOW_PRIVATE": "true"})  # the stand-in platform: loopback
         supervisor.start("platform-sink", _liancha(
             "platform", "sink", "--port", str(sink_port),
             "--keys-url", f"{hub_url}/national/api/v1/keys"))

@@ -25,9 +25,12 @@ def platform_group() -> None:
 @click.option("--public-key", required=True, type=click.Path(exists=True, dir_okay=False,
                                                              path_type=Path),
               help="The client's Ed25519 public.pem: verifies its client assertions.")
-@click.option("--callback-url", help="Where status changes are pushed by default.")
+@click.option("--callback-url", help="Where status changes are pushed by default (https, a "
+                                     "public address).")
+@click.option("--callbacks-allow-private", envvar="LIANCHA_CALLBACKS_ALLOW_PRIVATE",
+              is_flag=True, help="Development: allow an http or private callback URL.")
 def register(database_url: str, client_id: str, name: str, public_key: Path,
-             callback_url: str | None) -> None:
+             callback_url: str | None, callbacks_allow_private: bool) -> None:
     """Register a platform client (creates or upgrades the hub's schema first)."""
     from accounts.platform import register_client
     from runtime.errors import InvalidInput
@@ -35,7 +38,7 @@ def register(database_url: str, client_id: str, name: str, public_key: Path,
     with _session(database_url, upgrade=True) as session:
         try:
             register_client(session, client_id, name, public_key.read_text("utf-8"),
-                            callback_url)
+                            callback_url, allow_private=callbacks_allow_private)
         except InvalidInput as exc:
             problems = "; ".join(f"{field}: {' '.join(messages)}"
                                  for field, messages in exc.errors.items())

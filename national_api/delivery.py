@@ -23,11 +23,14 @@ from functools import partial
 from typing import Any
 
 import requests
+import urllib3
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from casework.models import CallbackDelivery
+from national_api import outbound
+from national_api.outbound import CallbackRefused
 from schemas.signing import HUB_ISSUER, SIGNATURE_HEADER, sign_body
 
 DELIVERY_HEADER = "Liancha-Delivery"
@@ -47,12 +50,14 @@ class DeliveryRun:
 
 
 def deliver_due(session: Session, signing_key: Ed25519PrivateKey, now: datetime,
-                base_s: float, max_s: float, http: Any = requests,
-                timeout_s: float = TIMEOUT_S) -> DeliveryRun:
-    """Send every delivery due at `now` that is first in line for its request."""
+                base_s: float, max_s: float, http: Any = None,
+                timeout_s: float = TIMEOUT_S, allow_private: bool = False) -> DeliveryRun:
+    """Send every delivery due at `now` that is first in line for its request: to the
+    address its URL's host resolves to now, if that is still one the hub may call
+    (`national_api.outbound`; `http`: a stand-in for tests)."""
     now = now.astimezone(UTC)  # stored times are UTC (naive ones too, on SQLite)
     run = DeliveryRun()
-    post = partial(_post, http, timeout_s=timeout_s)
+    post = partial(_post, http or PinnedHttp(allow_private), timeout_s=timeout_s)
     for delivery_id in _due_heads(session, now):
         while delivery_id is not None:
             delivery = _claim(session, delivery_id, now)
@@ -127,11 +132,31 @@ def _post(http: Any, delivery: CallbackDelivery, body: bytes, signature: str,
                                  "Content-Type": "application/json; charset=utf-8",
                                  SIGNATURE_HEADER: signature,
                                  DELIVERY_HEADER: str(delivery.id)})
-    except requests.RequestException as exc:
+    except CallbackRefused as exc:  # resolved since to a place the hub may not call
+        return f"refused: {exc}"
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
         return f"{type(exc).__name__}: {exc}"
     if 200 <= response.status_code < 300:
         return None
     return f"HTTP {response.status_code}: {response.text[:200]}"
+
+
+class PinnedHttp:
+    """`post` as `requests.post` is called here, through `national_api.outbound`."""
+
+    def __init__(self, allow_private: bool) -> None:
+        self.allow_private = allow_private
+
+    def post(self, url: str, data: bytes, timeout: float, allow_redirects: bool,
+             headers: dict[str, str]) -> "SimpleAnswer":
+        status, text = outbound.post(url, data, headers, timeout, self.allow_private)
+        return SimpleAnswer(status, text)
+
+
+@dataclass(frozen=True)
+class SimpleAnswer:
+    status_code: int
+    text: str
 
 
 def _next_in_line(session: Session, delivery: CallbackDelivery) -> int | None:

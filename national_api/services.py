@@ -31,7 +31,8 @@ from federation import audit
 from federation.config import HubSettings
 from federation.identity import Identity
 from federation.permissions import require
-from runtime.errors import DomainError
+from national_api.outbound import CallbackRefused, check_url
+from runtime.errors import DomainError, InvalidInput
 
 API = "/national/api/v1"
 
@@ -53,6 +54,11 @@ def submit_request(session: Session, settings: HubSettings, identity: Identity, 
                    idempotency_key: str) -> Submission:
     """File the request, or return the one this client already filed under this key."""
     client = active_client(session, identity)
+    if body.get("callback_url"):
+        try:
+            check_url(body["callback_url"], settings.guards.callbacks_allow_private)
+        except CallbackRefused as exc:
+            raise InvalidInput({"callback_url": [str(exc)]}) from exc
     body = {**body, "idempotency_key": idempotency_key,
             "callback_url": body.get("callback_url") or client.callback_url}
     existing = _by_key(session, identity, idempotency_key)

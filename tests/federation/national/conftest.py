@@ -109,7 +109,8 @@ def make_hub(nodes, database_url: str, tmp_path: Path) -> Iterator[Callable[...,
                           "NODE_DEADLINE_S": 10.0, "OVERALL_DEADLINE_S": 15.0,
                           "CERTIFICATE_KEYS": tmp_path / "certificate-keys",
                           "PUBLIC_URL": "https://hub.example.org", "CALLBACK_POLL_S": 0,
-                          **config})
+                          # the tests' stand-in platforms listen on loopback
+                          "CALLBACKS_ALLOW_PRIVATE": True, **config})
         app.extensions["test.identity_key"] = load_private_key(identity_private)
         made.append(app)
         return app
@@ -127,7 +128,7 @@ def register(app: Flask, tmp_path: Path, client_id: str,
     session = app.extensions["liancha.db"].session()
     try:
         register_client(session, client_id, f"全国档案查询利用服务平台 ({client_id})",
-                        public.read_text("utf-8"), callback_url)
+                        public.read_text("utf-8"), callback_url, allow_private=True)
     finally:
         session.close()
     assert public_pem(key.public_key()) == public.read_bytes()

@@ -15,11 +15,11 @@ def test_register_list_assert_and_deactivate(make_hub, database_url: str, tmp_pa
     registered = runner.invoke(main, [
         "platform", "register", "--database-url", database_url, "--client-id", "nprs",
         "--name", "全国档案查询利用服务平台", "--public-key", str(public),
-        "--callback-url", "https://platform.example/callbacks"])
+        "--callback-url", "https://1.2.3.4/callbacks"])
     assert registered.exit_code == 0, registered.output
     listed = runner.invoke(main, ["platform", "list", "--database-url", database_url])
     assert listed.output.splitlines() == [
-        "nprs\tactive\thttps://platform.example/callbacks\t全国档案查询利用服务平台"]
+        "nprs\tactive\thttps://1.2.3.4/callbacks\t全国档案查询利用服务平台"]
     again = runner.invoke(main, [
         "platform", "register", "--database-url", database_url, "--client-id", "nprs",
         "--name", "again", "--public-key", str(public)])
