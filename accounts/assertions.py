@@ -21,6 +21,9 @@ from runtime.errors import Unauthorized
 MAX_LIFETIME_S = 300
 
 
+#: what a `jti` may be: long enough for any unique id, short enough for its column
+MAX_JTI = 128
+
 def verify_assertion(session: Session, token: str, audience: str,
                      key_of: Callable[[str], Ed25519PublicKey | None],
                      required: tuple[str, ...] = ()) -> dict:
@@ -44,6 +47,9 @@ def verify_assertion(session: Session, token: str, audience: str,
         raise Unauthorized(f"The assertion is not accepted: {exc}.") from exc
     if claims.get("sub", issuer) != issuer:
         raise Unauthorized("The assertion's subject must be its issuer.")
+    if not isinstance(claims["jti"], str) or not 0 < len(claims["jti"]) <= MAX_JTI:
+        raise Unauthorized(f"The assertion's jti must be a string of 1 to {MAX_JTI} "
+                           "characters.")
     if claims["exp"] - claims["iat"] > MAX_LIFETIME_S:
         raise Unauthorized(f"An assertion lives at most {MAX_LIFETIME_S} s.")
     spend(session, f"{issuer}:{claims['jti']}", datetime.fromtimestamp(claims["exp"], UTC))

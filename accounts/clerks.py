@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from accounts.models import Clerk, ClerkRole
+from accounts.models import Clerk, ClerkRole, RevokedToken
 from federation import audit
 from federation.config import HubSettings
 from federation.identity import CLERK_ROLES, CLERK_TOKEN_LIFETIME_S, Identity, mint_clerk_token
@@ -99,7 +99,8 @@ def change_password(session: Session, username: str, password: str,
         raise InvalidInput(errors)
     clerk = _clerk(session, _username(username))
     clerk.password_hash = generate_password_hash(password, method=HASH_METHOD)
-    clerk.password_version += 1  # the tokens issued with the old password stop working
+    clerk.password_version += 1
+    clerk.token_version += 1  # the tokens issued with the old password stop working
     audit.record(session, actor=actor, role="operator", action="clerk.password_changed",
                  target=clerk.username)
     session.commit()
@@ -108,8 +109,46 @@ def change_password(session: Session, username: str, password: str,
 def deactivate(session: Session, username: str, actor: str = OPERATOR) -> None:
     clerk = _clerk(session, _username(username))
     clerk.active = False
+    clerk.token_version += 1  # should it be enabled again, these tokens stay ended
     audit.record(session, actor=actor, role="operator", action="clerk.disabled",
                  target=clerk.username)
+    session.commit()
+
+
+def set_roles(session: Session, username: str, roles: Iterable[tuple[str, str]],
+              actor: str = OPERATOR) -> ClerkAccount:
+    """Replace the clerk's roles (archive, role); the tokens issued with the old ones end."""
+    pairs = sorted(set(roles))
+    errors = _role_errors(pairs)
+    if errors:
+        raise InvalidInput(errors)
+    clerk = _clerk(session, _username(username))
+    before = _account(session, clerk).roles
+    for row in session.scalars(select(ClerkRole).where(ClerkRole.username == clerk.username)):
+        session.delete(row)
+    session.flush()
+    session.add_all(ClerkRole(username=clerk.username, archive_code=archive, role=role)
+                    for archive, role in pairs)
+    clerk.token_version += 1
+    audit.record(session, actor=actor, role="operator", action="clerk.roles_changed",
+                 target=clerk.username, detail={"before": {a: list(r) for a, r in
+                                                           before.items()},
+                                                "after": [list(pair) for pair in pairs]})
+    session.commit()
+    return _account(session, clerk)
+
+
+def logout(session: Session, identity: Identity) -> None:
+    """End this token now (it is refused from here on, wherever it is presented)."""
+    if identity.role != "clerk" or not identity.token_id:
+        raise Unauthorized("Only a clerk's session token can be logged out.")
+    now = datetime.now(UTC)
+    session.execute(delete(RevokedToken).where(RevokedToken.expires_at < now))
+    if session.get(RevokedToken, identity.token_id) is None:
+        expires = datetime.fromtimestamp(identity.expires_at or now.timestamp(), UTC)
+        session.add(RevokedToken(jti=identity.token_id, expires_at=expires))
+    audit.record(session, actor=identity.subject, role="clerk", action="clerk.logout",
+                 target=identity.subject.removeprefix("clerk:"))
     session.commit()
 
 
@@ -152,24 +191,28 @@ def login(session: Session, settings: HubSettings, throttle: LoginThrottle, user
     throttle.succeeded(username, address)
     _audit_login(session, username, chosen, "ok", list(roles[chosen]), address)
     return {"token": mint_clerk_token(settings.signing_key, username, chosen, roles[chosen],
-                                      password_version=clerk.password_version),
+                                      token_version=clerk.token_version),
             "expires_in": CLERK_TOKEN_LIFETIME_S, "archive": chosen,
             "roles": list(roles[chosen])}
 
 
 def ensure_active(session: Session, identity: Identity) -> None:
-    """Refuse the token of a clerk whose account was disabled, or whose password was
-    changed, since it was issued. A token whose clerk has no account here was minted with
-    the hub's key directly (tools, tests) and stands on that signature alone."""
+    """Refuse a token the clerk logged out of, and the tokens of a clerk whose account was
+    disabled, or whose password or roles changed, since it was issued. A token whose clerk
+    has no account here was minted with the hub's key directly (tools, tests) and stands on
+    that signature alone (and on its logout)."""
+    if identity.token_id and session.get(RevokedToken, identity.token_id) is not None:
+        raise Unauthorized("This token was logged out; log in again.",
+                           zh="已退出登录，请重新登录。")
     username = identity.subject.removeprefix("clerk:")
     clerk = session.get(Clerk, username)
     if clerk is None:
         return
     if not clerk.active:
         raise Unauthorized("This clerk account is disabled.", zh="此账号已停用，请联系管理员。")
-    if identity.password_version != clerk.password_version:
-        raise Unauthorized("The password of this account was changed after this token was "
-                           "issued; log in again.", zh="密码已更改，请重新登录。")
+    if identity.token_version != clerk.token_version:
+        raise Unauthorized("The password or roles of this account changed after this token "
+                           "was issued; log in again.", zh="账号的密码或权限已变更，请重新登录。")
 
 
 def _audit_login(session: Session, username: str, archive: str | None, outcome: str,

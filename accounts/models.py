@@ -16,8 +16,11 @@ class Clerk(Base):
     password_hash: Mapped[str] = mapped_column(String(255))  # werkzeug scrypt
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    # counts password changes; a token issued with an earlier password is refused
+    # counts password changes
     password_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # the generation of the clerk's tokens: a change of password or roles, or disabling the
+    # account, starts a new one, and tokens of an earlier generation are refused
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ClerkRole(Base):
@@ -66,6 +69,15 @@ class PlatformClient(Base):
     callback_url: Mapped[str | None] = mapped_column(String(500))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RevokedToken(Base):
+    """A hub token ended before it expires (a clerk's logout), kept until it would have."""
+
+    __tablename__ = "revoked_tokens"
+
+    jti: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class UsedAssertion(Base):

@@ -29,6 +29,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -48,7 +49,10 @@ from federation import audit
 from runtime.errors import InvalidInput
 
 REVOKED = "revoked"
-STATUSES = (VALID, REVOKED, ALTERED, UNKNOWN_KEY, EXPIRED)
+#: a verification URL that is not this hub's: whatever its token, the QR code sends people
+#: elsewhere than the registry that could vouch for it
+FOREIGN_URL = "foreign_url"
+STATUSES = (VALID, REVOKED, ALTERED, UNKNOWN_KEY, EXPIRED, FOREIGN_URL)
 VIAS = ("page", "api", "upload")
 EXACT = "exact"
 NOT_ISSUED = "not_issued"
@@ -135,14 +139,28 @@ def verify(session: Session, keyring: Keyring, token: str, via: str,
 
 
 def verify_url(session: Session, keyring: Keyring, url: str, via: str,
-               today: date | None = None) -> Verification:
-    """`verify` the token in a verification URL (what the QR code holds)."""
+               today: date | None = None, public_url: str | None = None) -> Verification:
+    """`verify` the token in a verification URL (what the QR code holds): `foreign_url`
+    when the URL is not under this hub's `public_url`, whatever its token says."""
     try:
         token = token_from_url(url)
     except ValueError:
         raise InvalidInput(
             {"url": ["Not a verification URL: it must end in /v/<token>."]}) from None
+    if public_url is not None and not _ours(url, public_url):
+        found = Verification(FOREIGN_URL, None, datetime.now(UTC),
+                             f"the URL is not under this hub's address {public_url}")
+        _audit(session, None, {"status": FOREIGN_URL, "via": via,
+                               "host": urlsplit(url).netloc[:200]})
+        return found
     return verify(session, keyring, token, via, today)
+
+
+def _ours(url: str, public_url: str) -> bool:
+    given, ours = urlsplit(url), urlsplit(public_url)
+    prefix = ours.path.rstrip("/") + "/v/"
+    return (given.scheme.lower(), given.netloc.lower()) == (
+        ours.scheme.lower(), ours.netloc.lower()) and given.path.startswith(prefix)
 
 
 def check_pdf(session: Session, pdf_bytes: bytes, keyring: Keyring | None = None,

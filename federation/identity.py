@@ -28,6 +28,7 @@ ROLES = ("citizen", "kiosk", "clerk", "national")
 CLERK_ROLES = ("receiving", "holding", "admin")
 CLERK_TOKEN_LIFETIME_S = 8 * 3600
 NATIONAL_TOKEN_LIFETIME_S = 600
+IDENTITY_TOKEN_MAX_LIFETIME_S = 12 * 3600  # the setting's default
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,9 @@ class Identity:
     roles: frozenset[str] = field(default_factory=frozenset)  # a clerk's roles at `archive`
     device: str | None = None  # a kiosk's device id
     client: str | None = None  # a national platform client's id
-    password_version: int = 0  # a clerk token's `pwv`: which of the clerk's passwords
+    token_version: int = 0  # a clerk token's `tv`: which generation of the clerk's tokens
+    token_id: str | None = None  # a hub token's `jti` (a clerk's logout ends that one)
+    expires_at: int | None = None  # a hub token's `exp`
 
     @property
     def person(self) -> dict | None:
@@ -67,11 +70,12 @@ def mint_identity_token(key: Ed25519PrivateKey, role: str = "citizen", *,
 
 def mint_clerk_token(key: Ed25519PrivateKey, username: str, archive: str,
                      roles: list[str] | tuple[str, ...] | frozenset[str],
-                     lifetime_s: int = CLERK_TOKEN_LIFETIME_S, password_version: int = 0) -> str:
+                     lifetime_s: int = CLERK_TOKEN_LIFETIME_S, token_version: int = 0) -> str:
     """The hub's token for a clerk who logged in (signed with the hub's key); it names the
-    password it was issued with (`pwv`), so that a password change ends it."""
+    generation of the clerk's tokens it belongs to (`tv`), so that a change of password or
+    roles, or disabling the account, ends it."""
     return _hub_session_token(key, "clerk", f"clerk:{username}", lifetime_s,
-                              archive=archive, roles=sorted(roles), pwv=password_version)
+                              archive=archive, roles=sorted(roles), tv=token_version)
 
 
 def mint_national_token(key: Ed25519PrivateKey, client_id: str,
@@ -97,9 +101,11 @@ def bearer(authorization: str | None) -> str:
 
 
 def identify(authorization: str | None, identity_key: Ed25519PublicKey,
-             hub_key: Ed25519PublicKey) -> Identity:
+             hub_key: Ed25519PublicKey,
+             max_identity_lifetime_s: int = IDENTITY_TOKEN_MAX_LIFETIME_S) -> Identity:
     """A citizen's token from the identity provider, or a clerk's or platform client's
-    token from the hub; anything else (other algorithms, issuers, audiences) is refused."""
+    token from the hub; anything else (other algorithms, issuers, audiences, an identity
+    token meant to live longer than `max_identity_lifetime_s`) is refused."""
     token = bearer(authorization)
     try:
         issuer = jwt.decode(token, options={"verify_signature": False}).get("iss")
@@ -107,6 +113,10 @@ def identify(authorization: str | None, identity_key: Ed25519PublicKey,
         raise Unauthorized(f"The token is not accepted: {exc}.") from exc
     if issuer == ISSUER:
         claims = _decode(token, identity_key, ISSUER)
+        if int(claims["exp"]) - int(claims["iat"]) > max_identity_lifetime_s:
+            raise Unauthorized(f"The identity provider's token is meant to live longer than "
+                               f"{max_identity_lifetime_s // 3600} hours; ask for a "
+                               "shorter-lived one.")
         if claims["role"] != "citizen":
             raise Unauthorized("The identity provider's tokens are for citizens only; "
                                "clerks log in to the hub.")
@@ -118,9 +128,11 @@ def identify(authorization: str | None, identity_key: Ed25519PublicKey,
         claims = _decode(token, hub_key, HUB_ISSUER)
         if claims["role"] == "clerk" and claims.get("archive"):
             roles = frozenset(r for r in claims.get("roles") or () if r in CLERK_ROLES)
-            # `pwv` 0: a token minted before tokens named their password
+            # `pwv`: a token minted before tokens named their generation (`tv`)
             return Identity(str(claims["sub"]), "clerk", archive=claims["archive"], roles=roles,
-                            password_version=int(claims.get("pwv", 0)))
+                            token_version=int(claims.get("tv", claims.get("pwv", 0))),
+                            token_id=str(claims.get("jti") or "")[:64] or None,
+                            expires_at=int(claims["exp"]))
         if claims["role"] == "national" and claims.get("client"):
             return Identity(str(claims["sub"]), "national", client=claims["client"])
         raise Unauthorized(f"Unknown role {claims['role']!r}.")

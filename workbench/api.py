@@ -8,7 +8,7 @@ from flask import Response, current_app, g, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from accounts.clerks import ensure_active, login
+from accounts.clerks import ensure_active, login, logout
 from casework.confirmations import decide_candidate, request_candidates
 from casework.reminders import open_reminders
 from casework.services import apply_request, get_request, list_requests, overdue_requests
@@ -100,6 +100,18 @@ class Login(MethodView):
         """Log in with username and password: the clerk token for one archive."""
         return login(context.session(), context.settings(), throttle(), body["username"],
                      body["password"], body.get("archive"), request.remote_addr or "unknown")
+
+
+@sessions.route("/logout")
+class Logout(MethodView):
+    @sessions.doc(security=BEARER)
+    @sessions.response(204)
+    @sessions.alt_response(401, schema=ProblemSchema, description="No token, or a refused "
+                           "one (already logged out)")
+    @sessions.alt_response(403, schema=ProblemSchema, description="Not a clerk's token")
+    def post(self) -> None:
+        """退出: end this token at once (it is refused from now on)."""
+        logout(context.session(), clerk())
 
 
 @blp.route("")

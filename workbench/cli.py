@@ -111,6 +111,23 @@ def passwd(username: str, database_url: str, password_stdin: bool) -> None:
     click.echo(f"password of {username} changed")
 
 
+@clerk_group.command("roles")
+@click.argument("username")
+@click.option("--database-url", envvar="LIANCHA_DATABASE_URL", required=True,
+              help=DATABASE_HELP)
+@click.option("--archive", "archives", multiple=True,
+              help="An archive code where the clerk works (repeatable).")
+@click.option("--role", "roles", multiple=True, required=True, help=ROLE_HELP)
+def roles_command(username: str, database_url: str, archives: tuple[str, ...],
+                  roles: tuple[str, ...]) -> None:
+    """Replace a clerk's roles; the tokens issued with the old ones stop working."""
+    from accounts.clerks import set_roles
+
+    with _session(database_url) as session:
+        account = set_roles(session, username, _pairs(archives, roles))
+    click.echo(f"clerk {account.username}: {_roles(account.roles)} (earlier tokens ended)")
+
+
 @clerk_group.command("disable")
 @click.argument("username")
 @click.option("--database-url", envvar="LIANCHA_DATABASE_URL", required=True,

@@ -40,7 +40,8 @@ def current_clerk() -> PageClerk | None:
     settings = context.settings()
     try:
         identity = identify(f"Bearer {token}", settings.identity_public_key,
-                            settings.signing_key.public_key())
+                            settings.signing_key.public_key(),
+                            settings.guards.identity_token_max_lifetime_s)
         if identity.role != "clerk":
             return None
         ensure_active(context.session(), identity)

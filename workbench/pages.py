@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
+from accounts.clerks import logout as end_token
 from casework.confirmations import decide_candidate, request_candidates
 from casework.reminders import open_reminders
 from casework.services import apply_request, get_request, list_requests, overdue_requests
@@ -136,6 +137,7 @@ def complete(request_no: str) -> Response:
 
 @pages.post("/logout")
 def logout() -> Response:
+    end_token(context.session(), g.clerk.identity)  # not only forgotten: ended
     response = redirect(url_for("workbench_login.form"), 303)
     cookies.forget(response)
     return response

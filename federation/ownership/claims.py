@@ -40,6 +40,8 @@ NEAR_MISS_DIGITS = 2
 _BIRTH_KIND = {"day": "birth_day", "month": "birth_month", "year": "birth_year",
                "unknown": "birth_unknown"}
 _PRECISION_WORD = {"day": "至日", "month": "至月", "year": "至年"}
+#: the gender a marriage record's role says, whatever its gender column says
+ROLE_GENDER = {"husband": "M", "wife": "F"}
 
 
 @dataclass
@@ -133,6 +135,11 @@ def add_competitors(claims: list[Claim], context: NameContext) -> None:
         claim.add(competitors_reason(max(others, 0), context.frequency_known))
 
 
+def stated_gender(party: PartyView) -> str | None:
+    """The gender the record gives a party: written, or implied by its role (a husband)."""
+    return party.gender or ROLE_GENDER.get(party.role)
+
+
 def _with_decision(claim: Claim, context: NameContext) -> Claim:
     decision = context.decisions.get((claim.party.record_id, claim.party.index))
     if decision is None:
@@ -193,7 +200,7 @@ def _facts(claim: Claim, me: Identity) -> bool:
     party = claim.party
     birth = BirthRange.of(party.birth)
     level = birth_agreement(birth, me.birth)
-    if level is None or not genders_agree(party.gender, me.gender):
+    if level is None or not genders_agree(stated_gender(party), me.gender):
         return False
     if not old_enough(me.birth, latest_birth(party.event)):
         if not birth.known:
@@ -241,7 +248,8 @@ def _namesakes(claim: Claim, context: NameContext) -> None:
     for other in context.namesakes:
         theirs = BirthRange.of(PartialDate.from_iso(other["birth_date"])) \
             if other.get("birth_date") else BirthRange()
-        if birth.meet(theirs) is None or not genders_agree(party.gender, other.get("gender")):
+        if birth.meet(theirs) is None or not genders_agree(stated_gender(party),
+                                                            other.get("gender")):
             continue
         if not old_enough(theirs, born_by):
             continue

@@ -19,7 +19,7 @@ from collections import defaultdict
 
 from federation.merge.parties import PartyView, parties_of
 from federation.merge.rules import BirthRange, birth_agreement, genders_agree
-from federation.ownership.claims import SHOWN, Claim
+from federation.ownership.claims import SHOWN, Claim, stated_gender
 from federation.ownership.reasons import Reason, decisive_against, weighed
 from schemas.id_numbers import implied_birth_date
 from schemas.partial_dates import PartialDate
@@ -152,8 +152,8 @@ def _same_companion(a: PartyView, b: PartyView) -> bool:
     other, known = a, b
     if other.id_body and known.id_body:
         return other.id_body == known.id_body
-    if not other.name or other.name != known.name or not genders_agree(other.gender,
-                                                                       known.gender):
+    if not other.name or other.name != known.name or not genders_agree(
+            stated_gender(other), stated_gender(known)):
         return False
     known_birth = _birth(known)
     if not known.valid_id and (known_birth.best is None

@@ -39,7 +39,8 @@ def caller() -> Identity:
     budget on whichever surface they call."""
     hub = settings()
     identity = identify(request.headers.get("Authorization"), hub.identity_public_key,
-                        hub.signing_key.public_key())
+                        hub.signing_key.public_key(),
+                        hub.guards.identity_token_max_lifetime_s)
     if identity.role == "clerk":  # a disabled account's tokens stop working at once
         from accounts.clerks import ensure_active
 

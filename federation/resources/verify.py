@@ -125,9 +125,11 @@ class Verify(MethodView):
                                                              "url, or not a verification URL")
     def post(self, body: dict) -> dict:
         """Verify a certificate's token or QR URL: `status` is valid, revoked, altered,
-        unknown_key or expired; the details are the registry's, masked as printed."""
+        unknown_key or expired (or foreign_url: a URL not under this hub's address, whatever
+        its token); the details are the registry's, masked as printed."""
         if "url" in body:
-            found = verify_url(context.session(), keyring(), body["url"], "api")
+            found = verify_url(context.session(), keyring(), body["url"], "api",
+                               public_url=context.settings().public_url)
         else:
             found = verify(context.session(), keyring(), body["token"], "api")
         return found.to_dict()

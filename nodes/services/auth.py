@@ -14,6 +14,7 @@ from nodes.models import SeenToken
 from schemas.signing import HUB_ISSUER
 
 REQUIRED_CLAIMS = ["iss", "aud", "iat", "exp", "jti"]
+MAX_JTI = 128  # seen_tokens.jti
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ def authorize_hub_call(session: Session, settings: NodeSettings,
     purpose = claims.get("purpose")
     if not isinstance(purpose, str) or not purpose.strip():
         raise Unauthorized("The token carries no purpose.")
+    if not isinstance(claims["jti"], str) or not 0 < len(claims["jti"]) <= MAX_JTI:
+        raise Unauthorized(f"The token's jti must be a string of 1 to {MAX_JTI} characters.")
     _remember(session, str(claims["jti"]), int(claims["exp"]) + settings.clock_leeway_s)
     return HubCall(jti=str(claims["jti"]), purpose=purpose)
 

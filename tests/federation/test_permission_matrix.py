@@ -116,6 +116,9 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     #    anon cit  oth  kio  rcv  h118 adm  h116 nat  o-nat
     ("POST", "/clerk/api/v1/login"):
         (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    # logout ends the token it is called with: each clerk logs out of a fresh one
+    ("POST", "/clerk/api/v1/logout"):
+        (401, 403, 403, 401, 204, 204, 204, 204, 403, 403),
     ("GET", "/clerk/api/v1/requests"):
         (401, 403, 403, 401, 200, 200, 200, 200, 403, 403),
     ("POST", "/clerk/api/v1/requests"):
