@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 import yaml
 
-from liancha.processes import Supervisor, stop_on_signals
+from liancha.processes import Supervisor, say, stop_on_signals
 
 
 @dataclass(frozen=True)
@@ -157,10 +157,10 @@ def demo_command(root: Path, people: int, seed: int, hub_port: int, base_port: i
         supervisor.watch(essential="hub")
     except KeyboardInterrupt:
         pass
-    finally:
-        click.echo("\nstopping ...")
+    finally:  # stop first: the output may be gone (`| tee` ended with the Ctrl-C)
+        say("\nstopping ...")
         supervisor.stop()
-        click.echo("stopped; nothing is left running.")
+        say("stopped; nothing is left running.")
 
 
 def guide(root: Path, hub_url: str, nodes: list[DemoNode], identity_keys: Path,

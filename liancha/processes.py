@@ -1,7 +1,11 @@
 """Start, watch and stop the federation's processes for `liancha demo`.
 
 Every child runs in its own process group, so that Ctrl-C (or any exit of the
-supervisor) stops it and everything it started: nothing is left running.
+supervisor) stops it and everything it started: nothing is left running. Stopping comes
+before anything is said about it (the terminal, or the pipe the output went to, may be gone
+already: `liancha demo | tee log` and Ctrl-C), a second signal does not interrupt it, and a
+child is told by the kernel to stop should the supervisor itself be killed (Linux's
+parent-death signal).
 """
 
 import os
@@ -15,6 +19,8 @@ from pathlib import Path
 
 import requests
 
+PR_SET_PDEATHSIG = 1
+
 
 def stop_on_signals() -> None:
     """SIGTERM and SIGHUP end the supervisor like Ctrl-C, so its children are stopped too."""
@@ -26,6 +32,28 @@ def stop_on_signals() -> None:
     signal.signal(signal.SIGHUP, interrupt)
 
 
+def say(text: str, err: bool = False) -> None:
+    """Print, unless the output is gone (a closed pipe, a closed terminal): then nothing."""
+    stream = sys.stderr if err else sys.stdout
+    try:
+        print(text, file=stream, flush=True)
+    except (BrokenPipeError, OSError, ValueError):
+        pass
+
+
+def _die_with(parent: int) -> None:
+    """In the child, before it runs: stop (SIGTERM) when the supervisor dies, whatever kills
+    it; and stop now if it already has."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: the process group still stops it
+        return
+    if os.getppid() != parent:
+        os._exit(1)
+
+
 @dataclass
 class Supervisor:
     log_dir: Path
@@ -34,9 +62,10 @@ class Supervisor:
     def start(self, name: str, argv: Sequence[str], env: dict[str, str] | None = None) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - lives with the child
+        parent = os.getpid()
         child = subprocess.Popen(
             list(argv), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            env={**os.environ, **(env or {})},
+            env={**os.environ, **(env or {})}, preexec_fn=lambda: _die_with(parent),
         )
         self.children.append((name, child))
 
@@ -67,20 +96,30 @@ class Supervisor:
             for name, child in self.children:
                 if child.poll() is not None and name not in reported:
                     reported.add(name)
-                    print(f"{name} stopped (exit code {child.returncode}; log: "
-                          f"{self.log_dir / (name + '.log')})", file=sys.stderr)
+                    say(f"{name} stopped (exit code {child.returncode}; log: "
+                        f"{self.log_dir / (name + '.log')})", err=True)
                     if name == essential:
                         return
             time.sleep(0.5)
 
     def stop(self) -> None:
+        """Stop every child (SIGTERM, then SIGKILL after 10 s); signals wait until done."""
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(number, signal.SIG_IGN)
         for _, child in self.children:
             if child.poll() is None:
-                os.killpg(child.pid, signal.SIGTERM)
+                _signal_group(child.pid, signal.SIGTERM)
         deadline = time.monotonic() + 10
         for _, child in self.children:
             try:
                 child.wait(max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
+                _signal_group(child.pid, signal.SIGKILL)
                 child.wait()
+
+
+def _signal_group(pid: int, number: int) -> None:
+    try:
+        os.killpg(pid, number)
+    except ProcessLookupError:
+        pass
