@@ -42,6 +42,8 @@ def platform_clients_only(view: View) -> View:
     """The OpenAPI side of `national_only` on one operation."""
     view = blp.alt_response(401, schema=ProblemSchema,
                             description="No token, or a refused one")(view)
+    view = blp.alt_response(429, schema=ProblemSchema, description="Over the client's rate "
+                            "limit: wait (Retry-After)")(view)
     return blp.alt_response(403, schema=ProblemSchema,
                             description="Not a national platform client's token")(view)
 

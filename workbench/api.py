@@ -76,6 +76,8 @@ def clerks_only(view: View) -> View:
     view = blp.doc(security=BEARER)(view)
     view = blp.alt_response(401, schema=ProblemSchema,
                             description="No token, or a refused one")(view)
+    view = blp.alt_response(429, schema=ProblemSchema, description="Over the clerk's rate "
+                            "limit: wait (Retry-After)")(view)
     return blp.alt_response(403, schema=ProblemSchema, description="Not a clerk's token, or "
                             "the clerk's role may not do this")(view)
 
@@ -109,6 +111,8 @@ class Logout(MethodView):
     @sessions.alt_response(401, schema=ProblemSchema, description="No token, or a refused "
                            "one (already logged out)")
     @sessions.alt_response(403, schema=ProblemSchema, description="Not a clerk's token")
+    @sessions.alt_response(429, schema=ProblemSchema, description="Over the clerk's rate "
+                           "limit: wait (Retry-After)")
     def post(self) -> None:
         """退出: end this token at once (it is refused from now on)."""
         logout(context.session(), clerk())

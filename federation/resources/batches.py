@@ -23,6 +23,8 @@ class Batches(MethodView):
     @blp.arguments(BatchRequestSchema)
     @blp.response(202, BatchSchema)
     @blp.alt_response(401, schema=ProblemSchema, description="Missing or refused token")
+    @blp.alt_response(429, schema=ProblemSchema, description="Over the caller's rate limit: "
+                      "wait (Retry-After)")
     @blp.alt_response(403, schema=ProblemSchema, description="Not a clerk who issues")
     def post(self, body: dict) -> dict:
         """Queue certificates from queries of the clerk's archive; follow them with GET."""
@@ -34,6 +36,8 @@ class BatchById(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, BatchSchema)
     @blp.alt_response(401, schema=ProblemSchema, description="Missing or refused token")
+    @blp.alt_response(429, schema=ProblemSchema, description="Over the caller's rate limit: "
+                      "wait (Retry-After)")
     @blp.alt_response(403, schema=ProblemSchema, description="Not a clerk who issues")
     @blp.alt_response(404, schema=ProblemSchema, description="No such batch of your archive")
     def get(self, batch_id: str) -> dict:

@@ -38,6 +38,8 @@ class Certificates(MethodView):
     @blp.arguments(IssueRequestSchema)
     @blp.response(201, CertificateSchema)
     @blp.alt_response(401, schema=ProblemSchema, description="Missing or refused token")
+    @blp.alt_response(429, schema=ProblemSchema, description="Over the caller's rate limit: "
+                      "wait (Retry-After)")
     @blp.alt_response(403, schema=ProblemSchema, description="Not a clerk")
     @blp.alt_response(422, schema=ProblemSchema, description="No records listed (a no-record "
                                                              "certificate comes from "
@@ -55,6 +57,8 @@ class CertificateById(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, CertificateSchema)
     @blp.alt_response(401, schema=ProblemSchema, description="Missing or refused token")
+    @blp.alt_response(429, schema=ProblemSchema, description="Over the caller's rate limit: "
+                      "wait (Retry-After)")
     @blp.alt_response(404, schema=ProblemSchema, description="No such certificate for you")
     def get(self, certificate_no: str) -> dict:
         """A certificate's registry entry."""
@@ -66,6 +70,8 @@ class CertificatePdf(MethodView):
     @blp.doc(security=BEARER, responses={"200": {"description": "The PDF", "content": {
         "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
     @blp.alt_response(401, schema=ProblemSchema, description="Missing or refused token")
+    @blp.alt_response(429, schema=ProblemSchema, description="Over the caller's rate limit: "
+                      "wait (Retry-After)")
     @blp.alt_response(404, schema=ProblemSchema, description="No such certificate for you")
     def get(self, certificate_no: str) -> Response:
         """The certificate's PDF, exactly as issued."""
@@ -80,6 +86,8 @@ class CertificateRevocation(MethodView):
     @blp.arguments(RevokeRequestSchema)
     @blp.response(200, CertificateSchema)
     @blp.alt_response(401, schema=ProblemSchema, description="Missing or refused token")
+    @blp.alt_response(429, schema=ProblemSchema, description="Over the caller's rate limit: "
+                      "wait (Retry-After)")
     @blp.alt_response(403, schema=ProblemSchema, description="Not the issuing archive")
     @blp.alt_response(404, schema=ProblemSchema, description="No such certificate for you")
     def post(self, body: dict, certificate_no: str) -> dict:

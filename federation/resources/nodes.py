@@ -22,6 +22,8 @@ class Nodes(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, NodeHealthSchema(many=True))
     @blp.alt_response(401, schema=ProblemSchema, description="Missing or refused token")
+    @blp.alt_response(429, schema=ProblemSchema, description="Over the caller's rate limit: "
+                      "wait (Retry-After)")
     @blp.alt_response(403, schema=ProblemSchema, description="Not a clerk")
     def get(self) -> list[dict]:
         """Every archive's last probe (every PROBE_INTERVAL_S) and its circuit now."""

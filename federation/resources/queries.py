@@ -23,6 +23,8 @@ class Queries(MethodView):
     @blp.arguments(QueryRequestSchema)
     @blp.response(200, QueryAnswerSchema)
     @blp.alt_response(401, schema=ProblemSchema, description="Missing or refused token")
+    @blp.alt_response(429, schema=ProblemSchema, description="Over the caller's rate limit: "
+                      "wait (Retry-After)")
     @blp.alt_response(403, schema=ProblemSchema, description="Not allowed for this role")
     def post(self, body: dict) -> Response:
         """Ask every archive in scope; answer persons, records and one status per archive."""
@@ -37,6 +39,8 @@ class QueryById(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, QueryAnswerSchema)
     @blp.alt_response(401, schema=ProblemSchema, description="Missing or refused token")
+    @blp.alt_response(429, schema=ProblemSchema, description="Over the caller's rate limit: "
+                      "wait (Retry-After)")
     @blp.alt_response(403, schema=ProblemSchema, description="Not allowed for this role")
     @blp.alt_response(404, schema=ProblemSchema, description="No such query for this caller")
     def get(self, query_id: str) -> Response:

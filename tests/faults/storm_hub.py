@@ -50,6 +50,8 @@ def storm_hub(base: Path, database_url: str, nodes: int, down: int,
         "LIANCHA_WORKERS": "4", "LIANCHA_THREADS": "8",
         "LIANCHA_PROBE_INTERVAL_S": "0", "LIANCHA_REMINDER_INTERVAL_S": "0",
         "LIANCHA_LOG_FORMAT": "json",
+        # the storm is one clerk's thousands of queries: a load, not an abuse
+        "LIANCHA_CLERK_RATE_LIMIT_PER_MINUTE": "0",
         **{f"LIANCHA_{name}": str(value) for name, value in settings.items()},
     }
     try:

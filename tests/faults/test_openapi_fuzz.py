@@ -88,6 +88,8 @@ def hub(world: World) -> list[Surface]:
         return HOLDING if path.endswith(("/search", "/assist")) else ADMIN
 
     def clerk(operation: APIOperation) -> dict[str, str]:
+        if operation.path.endswith("/logout"):  # ends the token: a fresh one each time
+            return OPERATIONS[("POST", "/clerk/api/v1/logout")](world, ADMIN).headers
         return bearer(world.tokens[clerk_for(operation.path)])
 
     def valid(prefix: str, caller: Callable[[str], str]) -> dict[str, tuple[dict, dict]]:

@@ -181,6 +181,10 @@ def build_world(nodes_base: Path, base: Path, database_url: str) -> World:
                       "NODE_DEADLINE_S": 10.0, "OVERALL_DEADLINE_S": 15.0,
                       "CERTIFICATE_KEYS": base / "certificate-keys",
                       "CALLBACK_POLL_S": 0, "RATE_LIMIT_PER_MINUTE": 0,
+                      # every cell calls as fast as it can: limits are tested on their own
+                      "CLERK_RATE_LIMIT_PER_MINUTE": 0, "CLIENT_RATE_LIMIT_PER_MINUTE": 0,
+                      "VERIFY_RATE_LIMIT_PER_MINUTE": 0, "TOKEN_RATE_LIMIT_PER_MINUTE": 0,
+                      "CARD_READ_RATE_LIMIT_PER_MINUTE": 0,
                       "KIOSK_IDLE_S": 3600.0})
     world = World(app, app.test_client(use_cookies=False), load_private_key(identity_private))
     _register_callers(world)
