@@ -17,6 +17,11 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     settings = hub_settings(app.config)
     app.config.update(api_settings("Liancha hub"))
     app.extensions["liancha.hub"] = settings
+    if settings.guards.trusted_proxies:  # the caller's address, as the proxies saw it
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        proxies = settings.guards.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     database = Database()
     database.init_app(app, settings.database_url)

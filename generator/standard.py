@@ -1,4 +1,4 @@
-"""The standard CSV import format (shared/docs/standard.md), as the generator writes it.
+"""The standard CSV import format (docs/standard.md), as the generator writes it.
 
 Kept here rather than imported from `schemas/` so that the generator stays independent of
 the node code; the tests check these lists against the standard's text.

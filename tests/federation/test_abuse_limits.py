@@ -95,3 +95,17 @@ def test_the_national_token_endpoint_is_limited_per_address(federation, database
     assert statuses == [401, 401, 429]
     limited = client.post("/national/api/v1/token", data=form)
     assert limited.json["error"] == "slow_down" and limited.headers["Retry-After"]
+
+
+@pytest.mark.parametrize("proxies, expected", [(0, [200, 200, 429]), (1, [200, 200, 200])])
+def test_addresses_behind_a_trusted_proxy(federation, database_url, tmp_path, proxies,
+                                          expected):
+    """Behind one trusted proxy each caller has its own budget, named by X-Forwarded-For;
+    without one the header is the caller's own word and counts for nothing."""
+    client = hub(federation, database_url, tmp_path, VERIFY_RATE_LIMIT_PER_MINUTE=2,
+                 TRUSTED_PROXIES=proxies)
+    proxy = {"REMOTE_ADDR": "10.0.0.5"}
+    answers = [client.post("/api/v1/verify", json={"token": "x"}, environ_base=proxy,
+                           headers={"X-Forwarded-For": caller}).status_code
+               for caller in ("203.0.113.7", "203.0.113.7", "198.51.100.2")]
+    assert answers == expected

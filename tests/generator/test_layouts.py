@@ -10,7 +10,7 @@ import yaml
 from generator.catalogues import generate
 from tests.generator.conftest import PEOPLE, SEED, catalogues, load_mapping, raw_rows
 
-# The standard CSV import format, copied from shared/docs/standard.md.
+# The standard CSV import format, copied from docs/standard.md.
 COMMON = ["local_id", "fonds_no", "catalog_no", "file_no", "item_no", "pages", "event_date",
           "access", "digitized_pages"]
 STANDARD: dict[str, list[str]] = {
