@@ -28,6 +28,9 @@ class ApplicantSchema(Schema):
                              metadata={"example": "self | child | spouse | lawyer"})
 
 
+MAX_DOCUMENTS = 20  # an application's documents: an id card, a letter, a proof or two
+
+
 class DocumentSchema(Schema):
     kind = fields.String(required=True, validate=validate.Length(min=1, max=60),
                          metadata={"example": "id_card | letter_of_authorization | "
@@ -42,7 +45,8 @@ class SelfApplicationSchema(Schema):
     holding_archives = fields.List(ARCHIVE_CODE, validate=validate.Length(min=1),
                                    metadata={"description": "archives asked to search; "
                                                             "default every other archive"})
-    record_types = fields.List(one_of(RECORD_TYPES), validate=validate.Length(min=1))
+    record_types = fields.List(one_of(RECORD_TYPES),
+                               validate=validate.Length(min=1, max=len(RECORD_TYPES)))
     purpose = fields.String(required=True, validate=validate.Length(min=1, max=200))
     note = fields.String(validate=validate.Length(max=1000))
 
@@ -70,7 +74,8 @@ class OnBehalfApplicationSchema(SelfApplicationSchema):
     subject = fields.Nested(PersonNameSchema, required=True)
     applicant = fields.Nested(ApplicantSchema)
     documents = fields.List(fields.Nested(DocumentSchema), required=True,
-                            validate=validate.Length(min=1))
+                            validate=validate.Length(min=1, max=MAX_DOCUMENTS), metadata={
+                                "description": f"1 to {MAX_DOCUMENTS} documents"})
 
 
 class ReasonSchema(Schema):

@@ -113,6 +113,19 @@ def test_invalid_submissions_are_422_problems(platform):
     assert _count(platform) == 0
 
 
+def test_a_submissions_documents_have_a_count_and_a_size(platform):
+    token = platform.token()
+    many = {**SUBMISSION, "documents": [{"kind": "id_card", "number": str(n)}
+                                        for n in range(21)]}
+    answer = platform.submit(many, key="many", token=token)
+    assert answer.status_code == 422 and "documents" in answer.get_json()["errors"]
+    long_note = {**SUBMISSION, "documents": [{"kind": "letter", "note": "字" * 501}]}
+    assert platform.submit(long_note, key="long", token=token).status_code == 422
+    assert _count(platform) == 0
+    twenty = {**SUBMISSION, "documents": many["documents"][:20]}
+    assert platform.submit(twenty, key="twenty", token=token).status_code == 201
+
+
 def test_another_client_cannot_read_it_and_others_cannot_use_this_api(platform, tmp_path):
     number = platform.submit().get_json()["request_no"]
     other = platform_on(platform.app, tmp_path, "provincial-platform")
