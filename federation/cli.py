@@ -36,10 +36,9 @@ def serve(nodes: str, signing_key: str, identity_public_key: str, database_url: 
     """Serve the hub API (creates or upgrades the database schema first)."""
     import logging
 
-    from waitress import serve as waitress_serve
-
     from federation.app import create_app
     from federation.config import ConfigurationError
+    from runtime import serving
 
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -53,11 +52,9 @@ def serve(nodes: str, signing_key: str, identity_public_key: str, database_url: 
         raise click.ClickException(str(exc)) from exc
     click.echo(f"hub on http://{host}:{port} (API docs: http://{host}:{port}/docs)")
     guards = app.extensions["liancha.hub"].guards
-    # waitress reads a body whole (to a temporary file past 512 KiB) before the app sees it:
-    # beyond the largest body any address takes it answers 413 itself, its memory flat
-    waitress_serve(app, host=host, port=port, threads=threads, ident="liancha-hub",
-                   max_request_body_size=max(guards.max_body_bytes,
-                                             guards.max_upload_bytes) + 1024 * 1024)
+    # beyond the largest body any address takes, waitress answers 413 itself, unread
+    serving.serve(app, host=host, port=port, threads=threads, ident="liancha-hub",
+                  max_body_bytes=max(guards.max_body_bytes, guards.max_upload_bytes) + 1024)
 
 
 @click.command("token")

@@ -8,7 +8,8 @@ IPv6), link-local (the cloud metadata service at 169.254.169.254 among them), sh
 that is one of these. The name is resolved, and the connection is made to the address that
 passed (the host name kept for TLS and `Host`), so DNS cannot route a delivery elsewhere
 between the check and the call. `allow_private` (the setting CALLBACKS_ALLOW_PRIVATE, for
-development and the demo's local stand-in platform) also allows http and private addresses.
+development and the demo's local stand-in platform) also allows http, loopback and private
+addresses, never link-local ones (the metadata service), multicast or unspecified.
 """
 
 from __future__ import annotations
@@ -51,24 +52,37 @@ def check_url(url: str, allow_private: bool = False) -> Target:
     except ValueError as exc:
         raise CallbackRefused(f"The callback URL's port is not a port: {exc}.") from None
     addresses = _resolve(parts.hostname, port)
-    if not allow_private:
-        for address in addresses:
-            if not is_public(address):
-                raise CallbackRefused(f"The callback host {parts.hostname} resolves to "
-                                      f"{address}, which is not a public address.")
+    allowed = is_local if allow_private else is_public
+    for address in addresses:
+        if not allowed(address):
+            raise CallbackRefused(f"The callback host {parts.hostname} resolves to {address}, "
+                                  f"which is not a public address.")
     path = parts.path or "/"
     return Target(parts.scheme, parts.hostname, port,
                   path + (f"?{parts.query}" if parts.query else ""), addresses[0])
 
 
 def is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    ip = _unmapped(ipaddress.ip_address(address))
     if isinstance(ip, ipaddress.IPv4Address) and ip in SHARED:
         return False
     return not (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
                 or ip.is_reserved or ip.is_unspecified)
+
+
+def is_local(address: str) -> bool:
+    """Public, or this machine's or the local network's: what development may call."""
+    ip = _unmapped(ipaddress.ip_address(address))
+    return is_public(address) or ip.is_loopback or (
+        ip.is_private and not (ip.is_link_local or ip.is_multicast or ip.is_unspecified
+                               or ip.is_reserved))
+
+
+def _unmapped(ip: ipaddress.IPv4Address | ipaddress.IPv6Address
+              ) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    return ip
 
 
 def post(url: str, body: bytes, headers: dict[str, str], timeout_s: float,

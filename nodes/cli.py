@@ -34,10 +34,9 @@ def serve(archive_code: str, archive_name: str, region_code: str | None, databas
     """Serve the node API (creates or upgrades the database schema first)."""
     import logging
 
-    from waitress import serve as waitress_serve
-
     from nodes.app import create_app
     from nodes.config import ConfigurationError
+    from runtime import serving
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
@@ -50,8 +49,8 @@ def serve(archive_code: str, archive_name: str, region_code: str | None, databas
         raise click.ClickException(str(exc)) from exc
     click.echo(f"node {archive_code} {archive_name} on http://{host}:{port} "
                f"(API docs: http://{host}:{port}/docs)")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="liancha-node",
-                   max_request_body_size=app.extensions["liancha.node"].max_body_bytes)
+    serving.serve(app, host=host, port=port, threads=threads, ident="liancha-node",
+                  max_body_bytes=app.extensions["liancha.node"].max_body_bytes)
 
 
 @node_group.command("import")

@@ -55,6 +55,8 @@ FIELD_MESSAGES = {
         "结束日期早于起始日期，请重新选择年份范围。",
     "The window starts after today: no record can be in it.":
         "起始日期晚于今天，请重新选择年份范围。",
+    "Use a partial ISO date of the years 1800..2100: YYYY, YYYY-MM or YYYY-MM-DD.":
+        "日期应为1800年至2100年间的年份、年月或年月日，如 1975、1975-03、1975-03-08。",
 }
 #: what a field message no table knows becomes: a sentence a person can act on
 UNKNOWN_FIELD_MESSAGE = "此项填写有误，请检查后重新填写。"
@@ -68,6 +70,7 @@ FIELD_PATTERNS = [
     (re.compile(r"^Must be one of: (.*)\.$"), "应为以下之一：{0}。"),
     (re.compile(r"^Must be greater than or equal to (.*)\.$"), "应不小于 {0}。"),
     (re.compile(r"^Must be less than or equal to (.*)\.$"), "应不大于 {0}。"),
+    (re.compile(r"^Not a possible date: .*\.$"), "没有这一天，请核对日期。"),
 ]
 
 

@@ -70,6 +70,10 @@ def test_invalid_fields_are_named_in_chinese(zhang):
                                               "event_date_to": "1980"})
     assert reversed_window.json["errors"] == {
         "event_date_to": ["结束日期早于起始日期，请重新选择年份范围。"]}
+    far = zhang.post("/queries", {"purpose": "工龄认定", "event_date_from": "2990"})
+    assert "1800年至2100年" in far.json["errors"]["event_date_from"][0]
+    no_day = zhang.post("/queries", {"purpose": "工龄认定", "event_date_to": "1990-02-30"})
+    assert no_day.json["errors"] == {"event_date_to": ["没有这一天，请核对日期。"]}
     odd = zhang.post("/queries", {"purpose": "工龄认定", "record_types": "marriage"})
     assert all(any("\u4e00" <= c <= "\u9fff" for c in message)  # never English
                for messages in odd.json["errors"].values() for message in messages)

@@ -54,6 +54,14 @@ def test_development_allows_the_local_stand_in():
         "http", "127.0.0.1", 8191, "/callbacks?x=1")
 
 
+@pytest.mark.parametrize("url", ["https://169.254.169.254/latest/meta-data",
+                                 "http://[fe80::1]/cb", "http://0.0.0.0:8191/cb",
+                                 "http://[::ffff:169.254.169.254]/cb"])
+def test_development_still_never_calls_the_metadata_service(url):
+    with pytest.raises(CallbackRefused, match="not a public address"):
+        check_url(url, allow_private=True)
+
+
 def test_a_submission_naming_a_private_callback_is_refused(make_hub, tmp_path):
     platform = platform_on(make_hub(CALLBACKS_ALLOW_PRIVATE=False), tmp_path)
     for url in ("https://127.0.0.1/cb", "http://1.2.3.4/cb", "https://169.254.169.254/"):
