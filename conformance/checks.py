@@ -1,7 +1,9 @@
 """The checks of the standard's node API v1, each a small function, gathered in `CHECKS`.
 
-A check takes the `Context` and returns the detail of its pass, or raises `CheckFailed`.
-The token refusals live in `conformance.auth_checks`; `CHECKS` lists them all, in order.
+A check takes the `Context` and returns the detail of its pass, raises `CheckFailed`, or
+raises `CheckSkipped` when there is nothing to check (a search that found no record): a
+check that looked at nothing does not pass. The token refusals live in
+`conformance.auth_checks`; `CHECKS` lists them all, in order.
 """
 
 import base64
@@ -13,6 +15,7 @@ from conformance.auth_checks import AUTH_CHECKS
 from conformance.context import (
     Check,
     CheckFailed,
+    CheckSkipped,
     Context,
     expect_json,
     expect_problem,
@@ -32,11 +35,25 @@ def service_info_schema(ctx: Context) -> str:
 
 
 def service_info_record_types(ctx: Context) -> str:
-    listed = ctx.service_info().get("record_types") or []
-    missing = [t for t in RECORD_TYPES if t not in listed]
-    if missing:
-        raise CheckFailed(f"record_types lacks {', '.join(missing)} (lists {listed})")
-    return f"lists {', '.join(RECORD_TYPES)}"
+    """1.0: every type of the standard; 1.1: the types it holds, those counted above 0 (a hub
+    need not ask it about the others)."""
+    info = ctx.service_info()
+    listed = info.get("record_types") or []
+    unknown = [t for t in listed if t not in RECORD_TYPES]
+    if unknown:
+        raise CheckFailed(f"record_types lists {', '.join(map(str, unknown))}, not types of "
+                          f"the standard")
+    if info.get("standard_version") == "1":
+        missing = [t for t in RECORD_TYPES if t not in listed]
+        if missing:
+            raise CheckFailed(f"record_types lacks {', '.join(missing)} (lists {listed})")
+        return f"lists {', '.join(RECORD_TYPES)}"
+    counts = info.get("counts") or {}
+    held = [t for t in RECORD_TYPES if isinstance(counts.get(t), int) and counts[t] > 0]
+    if sorted(listed) != sorted(held):
+        raise CheckFailed(f"record_types lists {listed}, not the types counted above 0 "
+                          f"({held})")
+    return f"lists the types it holds: {', '.join(held) or 'none'}"
 
 
 def service_info_standard_version(ctx: Context) -> str:
@@ -94,11 +111,21 @@ def openapi(ctx: Context) -> str:
 
 
 def search_answer(ctx: Context) -> str:
+    """A valid answer; for a subject found in the node's own answers, one that finds again
+    the record the subject was found in (a party's name and id number find its record)."""
+    subject = ctx.subject()
     _, response = ctx.search_answer()
     expect_status(response, 200)
     answer = expect_json(response, "application/json")
     ctx.validate("SearchAnswer", answer)
-    return f"200, a valid SearchAnswer with {len(answer['records'])} record(s) for {ctx.subject}"
+    records = answer["records"]
+    source = subject.source_record
+    if source and not answer.get("truncated") and \
+            source not in [record.get("record_id") for record in records]:
+        raise CheckFailed(f"the search for {subject.describe()} does not find {source}, whose "
+                          f"party it is ({len(records)} record(s) answered)")
+    return (f"200, a valid SearchAnswer with {len(records)} record(s) for "
+            f"{subject.describe()} ({subject.origin})")
 
 
 def _answer(ctx: Context) -> dict:
@@ -106,6 +133,14 @@ def _answer(ctx: Context) -> dict:
     if response.status_code != 200:
         raise CheckFailed(f"the signed search answered {response.status_code}")
     return response.json()
+
+
+def _records(ctx: Context) -> list[dict]:
+    """The records the signed search found; none means the calling check cannot run."""
+    records = _answer(ctx).get("records") or []
+    if not records:
+        raise CheckSkipped(ctx.subject().why_no_records())
+    return records
 
 
 def search_request_id(ctx: Context) -> str:
@@ -134,7 +169,7 @@ def search_signature(ctx: Context) -> str:
 
 
 def search_match(ctx: Context) -> str:
-    records = _answer(ctx).get("records") or []
+    records = _records(ctx)
     for record in records:
         match = record.get("match") or {}
         score = match.get("score")
@@ -145,23 +180,25 @@ def search_match(ctx: Context) -> str:
     return f"{len(records)} record(s), each with a score in [0, 1] and a basis"
 
 
-def search_record_ids(ctx: Context) -> str:
+def search_archive(ctx: Context) -> str:
     answer, code = _answer(ctx), ctx.archive_code()
     if (answer.get("archive") or {}).get("code") != code:
         raise CheckFailed(f"answer archive.code {answer.get('archive')!r} is not {code!r}")
-    for record in answer.get("records") or []:
+    return f"answer archive.code {code}"
+
+
+def search_record_ids(ctx: Context) -> str:
+    records, code = _records(ctx), ctx.archive_code()
+    for record in records:
         if not str(record.get("record_id", "")).startswith(f"{code}/"):
             raise CheckFailed(f"record_id {record.get('record_id')!r} does not start with {code}/")
-    return f"archive {code}, every record_id starts with {code}/"
+    return f"{len(records)} record(s), every record_id starts with {code}/"
 
 
 def record_by_id(ctx: Context) -> str:
     from schemas.signing import SIGNATURE_HEADER, SignatureInvalid, verify_body
 
-    records = _answer(ctx).get("records") or []
-    if not records:
-        return f"skipped: the search for {ctx.subject} found no record to fetch"
-    record_id = records[0]["record_id"]
+    record_id = _records(ctx)[0]["record_id"]
     response = ctx.get(ctx.record_path(record_id), ctx.token())
     expect_status(response, 200)
     record = expect_json(response, "application/json")
@@ -220,6 +257,7 @@ CHECKS: list[Check] = [
     Check("search.request-id", search_request_id),
     Check("search.signature", search_signature),
     Check("search.match", search_match),
+    Check("search.archive", search_archive),
     Check("search.record-ids", search_record_ids),
     Check("records.by-id", record_by_id),
     Check("records.unknown", record_unknown),

@@ -1,8 +1,10 @@
 """What every conformance check shares: the node under test, HTTP calls and the verdict helpers.
 
-A check raises `CheckFailed` with a one-line reason, or returns the detail of its pass.
-Facts several checks need (service-info, the answer of one signed search) are fetched once
-and cached on the `Context`; a failure to fetch them is cached too and fails each dependent.
+A check raises `CheckFailed` with a one-line reason, raises `CheckSkipped` when it could not
+run (saying why, and what would let it run), or returns the detail of its pass; a check
+that proved nothing is never a pass. Facts several checks need (service-info, the subject
+searched for, the answer of one signed search) are fetched once and cached on the
+`Context`; a failure to fetch them is cached too and fails each dependent.
 """
 
 import json
@@ -18,24 +20,44 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from conformance import tokens
+from conformance.subjects import Subject, find_subject, given
 
 PROBLEM_JSON = "application/problem+json"
-DEFAULT_SUBJECT: dict[str, str] = {"name": "张伟"}
 PURPOSE = "conformance check"
+
+
+PASS, FAIL, SKIP = "PASS", "FAIL", "SKIP"
 
 
 class CheckFailed(Exception):
     """The node does not do what the standard asks; the message says what it did instead."""
 
 
+class CheckSkipped(Exception):
+    """The check could not run (e.g. no record to look at); the message says why, and which
+    option would let it run. Neither a pass nor a failure: it is counted apart."""
+
+
 @dataclass(frozen=True)
 class CheckResult:
     name: str
-    passed: bool
+    status: str  # PASS, FAIL or SKIP
     detail: str
 
+    @property
+    def passed(self) -> bool:
+        return self.status == PASS
+
+    @property
+    def failed(self) -> bool:
+        return self.status == FAIL
+
+    @property
+    def skipped(self) -> bool:
+        return self.status == SKIP
+
     def line(self) -> str:
-        return f"{'PASS' if self.passed else 'FAIL'} {self.name}: {self.detail}"
+        return f"{self.status} {self.name}: {self.detail}"
 
 
 @dataclass(frozen=True)
@@ -51,7 +73,8 @@ class Context:
     base_url: str
     hub_key: Ed25519PrivateKey
     timeout: float = 10.0
-    subject: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SUBJECT))
+    #: the subject the user gave (None: the checker finds one in the node's answers)
+    subject_option: dict[str, str] | None = None
     archive_code_option: str | None = None
     http: requests.Session = field(default_factory=requests.Session)
     schemas: dict[str, dict] = field(default_factory=dict)
@@ -104,6 +127,12 @@ class Context:
             raise CheckFailed("service-info names no archive.code (pass --archive-code)")
         return code
 
+    def subject(self) -> Subject:
+        """The person the searches ask about: the one given, or one found on first use."""
+        if self.subject_option:
+            return given(self.subject_option)
+        return self.cached("subject", lambda: find_subject(self))
+
     def signing_keys(self) -> dict[str, Ed25519PublicKey]:
         from schemas.signing import key_from_jwk
 
@@ -122,9 +151,11 @@ class Context:
         """A fresh, valid hub token for this node, with some claims overridden (None drops)."""
         return tokens.sign(self.hub_key, tokens.claims(self.archive_code(), PURPOSE, **overrides))
 
-    def search_body(self, request_id: str | None = None) -> dict:
-        return {"subject": dict(self.subject), "purpose": PURPOSE,
-                "request_id": request_id or f"conformance-{uuid.uuid4().hex}"}
+    def search_body(self, subject: dict[str, str] | None = None) -> dict:
+        """A valid search for `subject` (default: the subject of the checks), fresh id."""
+        fields = subject if subject is not None else self.subject().fields
+        return {"subject": dict(fields), "purpose": PURPOSE,
+                "request_id": f"conformance-{uuid.uuid4().hex}"}
 
     def search_answer(self) -> tuple[dict, requests.Response]:
         """One signed search with a fresh token: the request body sent and the node's answer."""

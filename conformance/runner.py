@@ -2,6 +2,8 @@
 
 `run_conformance` is the Python API behind `liancha conformance`: it never raises for a
 node's misbehaviour (a refused connection, a timeout, an odd answer); each becomes a FAIL.
+A check that could not run is a SKIP, counted apart: skips alone do not fail a run, unless
+it is strict (`exit_status`), but the summary always shows how many there were.
 """
 
 from collections.abc import Callable, Sequence
@@ -11,18 +13,29 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from conformance.checks import CHECKS
-from conformance.context import DEFAULT_SUBJECT, Check, CheckFailed, CheckResult, Context
+from conformance.context import (
+    FAIL,
+    PASS,
+    SKIP,
+    Check,
+    CheckFailed,
+    CheckResult,
+    CheckSkipped,
+    Context,
+)
 
 
 def run_check(ctx: Context, check: Check) -> CheckResult:
     try:
-        return CheckResult(check.name, True, check.run(ctx))
+        return CheckResult(check.name, PASS, check.run(ctx))
+    except CheckSkipped as exc:
+        return CheckResult(check.name, SKIP, str(exc))
     except CheckFailed as exc:
-        return CheckResult(check.name, False, str(exc))
+        return CheckResult(check.name, FAIL, str(exc))
     except requests.RequestException as exc:
-        return CheckResult(check.name, False, f"HTTP error: {exc}")
+        return CheckResult(check.name, FAIL, f"HTTP error: {exc}")
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        return CheckResult(check.name, False, f"unexpected answer: {type(exc).__name__}: {exc}")
+        return CheckResult(check.name, FAIL, f"unexpected answer: {type(exc).__name__}: {exc}")
 
 
 def run_conformance(
@@ -34,14 +47,18 @@ def run_conformance(
     checks: Sequence[Check] = CHECKS,
     on_result: Callable[[CheckResult], None] | None = None,
 ) -> list[CheckResult]:
-    """Every check's result, in order; `on_result` sees each as soon as it is known."""
+    """Every check's result, in order; `on_result` sees each as soon as it is known.
+
+    Without `subject`, the checks search for a person found in the node's own answers
+    (`conformance.subjects`); the checks that need a record SKIP when none is found.
+    """
     from schemas.export import json_schemas
     from schemas.signing import load_private_key
 
     key = hub_key if isinstance(hub_key, Ed25519PrivateKey) else load_private_key(Path(hub_key))
     results = []
     with requests.Session() as http:
-        ctx = Context(base_url, key, timeout, dict(subject or DEFAULT_SUBJECT), archive_code,
+        ctx = Context(base_url, key, timeout, dict(subject) if subject else None, archive_code,
                       http, json_schemas())
         for check in checks:
             result = run_check(ctx, check)
@@ -52,5 +69,12 @@ def run_conformance(
 
 
 def summary(results: Sequence[CheckResult]) -> str:
-    failed = sum(not result.passed for result in results)
-    return f"{len(results) - failed} passed, {failed} failed"
+    """`12 passed, 0 failed, 2 skipped`: every count, even a zero, so scripts can read it."""
+    passed, failed, skipped = (sum(result.status == status for result in results)
+                               for status in (PASS, FAIL, SKIP))
+    return f"{passed} passed, {failed} failed, {skipped} skipped"
+
+
+def exit_status(results: Sequence[CheckResult], strict: bool = False) -> int:
+    """1 when a check failed, or (strict) could not run; else 0."""
+    return int(any(result.failed or (strict and result.skipped) for result in results))

@@ -58,7 +58,8 @@ class ServiceInfo(MethodView):
             "archive": {"code": node.archive_code, "name": node.archive_name,
                         "region_code": node.region_code},
             "standard_version": STANDARD_VERSION,
-            "record_types": list(RECORD_TYPES),
+            # the types it holds: a hub need not ask it for the others
+            "record_types": [t for t in RECORD_TYPES if counts.get(t)],
             "counts": {record_type: counts.get(record_type, 0) for record_type in RECORD_TYPES},
             "signing_keys": [public_jwk(node.signing_key.public_key())],
         }

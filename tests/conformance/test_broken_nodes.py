@@ -1,6 +1,7 @@
 """The checker can fail: deliberately broken fake nodes fail exactly the checks they break."""
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -82,7 +83,8 @@ def test_a_broken_node_fails_the_checks_it_breaks(broken_url: str, hub_key: Path
         "auth.foreign-key", "auth.no-jti", "auth.no-purpose", "auth.long-lived",
         "validation.empty-subject", "validation.malformed-json", "errors.unknown-path",
     }
-    assert {name for name, r in results.items() if not r.passed} == must_fail
+    assert {name for name, r in results.items() if r.failed} == must_fail
+    assert not any(r.skipped for r in results.values())  # it answers every search a record
     assert "no signature" in results["search.signature"].detail
     assert "answered 500" in results["validation.malformed-json"].detail
     assert "answered 200, expected 401" in results["auth.alg-none"].detail
@@ -93,7 +95,7 @@ def test_a_broken_node_fails_the_checks_it_breaks(broken_url: str, hub_key: Path
 def test_a_401_that_is_not_problem_json_fails(hub_key: Path) -> None:
     with serve(broken_node(problems_as_json=True)) as url:
         results = {r.name: r for r in run_conformance(url, hub_key, timeout=5)}
-    assert not results["auth.no-token"].passed
+    assert results["auth.no-token"].failed
     assert "application/problem+json" in results["auth.no-token"].detail
 
 
@@ -101,14 +103,14 @@ def test_an_unreachable_node_fails_every_check_without_raising(hub_key: Path) ->
     with serve(Flask(__name__)) as url:
         pass  # the port is closed again
     results = run_conformance(url, hub_key, timeout=2)
-    assert results and not any(r.passed for r in results)
+    assert results and all(r.failed for r in results)
 
 
 def test_cli_exits_1_on_a_broken_node(broken_url: str, hub_key: Path) -> None:
     result = CliRunner().invoke(conformance_command, [broken_url, "--hub-key", str(hub_key)])
     assert result.exit_code == 1
     last = result.output.strip().splitlines()[-1]
-    assert last.endswith(" failed") and not last.endswith(" 0 failed")
+    assert re.fullmatch(r"\d+ passed, [1-9]\d* failed, 0 skipped", last), last
     assert "FAIL search.signature:" in result.output
 
 
@@ -123,3 +125,23 @@ def test_forged_tokens_are_well_formed(hub_key: Path) -> None:
     assert tokens.unsigned(claims).endswith(".")
     assert "jti" not in tokens.claims(CODE, "p", jti=None)
     assert "purpose" not in tokens.claims(CODE, "p", purpose=None)
+
+
+@pytest.mark.parametrize(("version", "listed", "passes"), [
+    ("1", ["marriage", "forestry_right", "sent_down_youth", "employment"], True),
+    ("1", ["marriage"], False),
+    ("1.1", ["marriage"], True),  # 1.1: the types it holds, those counted above 0
+    ("1.1", ["marriage", "forestry_right", "sent_down_youth", "employment"], False),
+    ("1.1", ["marriage", "adoption"], False),
+])
+def test_record_types_follow_the_standard_version(version: str, listed: list[str],
+                                                  passes: bool) -> None:
+    from conformance.checks import service_info_record_types
+    from conformance.context import Check, Context
+    from conformance.runner import run_check
+
+    ctx = Context("http://127.0.0.1:9", Ed25519PrivateKey.generate())
+    ctx.cached("service-info", lambda: {"standard_version": version, "record_types": listed,
+                                        "counts": {"marriage": 2, "employment": 0}})
+    result = run_check(ctx, Check("service-info.record-types", service_info_record_types))
+    assert result.passed == passes and result.failed != passes, result.line()

@@ -50,9 +50,11 @@ def test_search_answer_is_signed_by_the_key_in_service_info(hub, importer):
         verify_body(response.headers[SIGNATURE_HEADER], response.get_data() + b" ", keys)
 
 
-def test_service_info_counts_records(hub, importer):
+def test_service_info_counts_records_and_lists_only_the_types_held(hub, importer):
+    assert hub.client.get("/v1/service-info").json["record_types"] == []
     importer("marriage", [marriage_row("M1"), marriage_row("M2")])
     info = hub.client.get("/v1/service-info").json
+    assert info["record_types"] == ["marriage"]
     assert info["counts"] == {"marriage": 2, "forestry_right": 0, "sent_down_youth": 0,
                               "employment": 0}
     assert info["archive"] == {**ARCHIVE, "region_code": ARCHIVE["code"]}
