@@ -5,11 +5,21 @@ characters (异体字), with spaces, and with any of a dozen look-alikes of the 
 separates the parts of a minority name (阿依古丽·买买提). ``normalize_name`` makes all of
 these one string; ``pinyin_key`` makes homophones (德华/德化, a frequent clerk's error) one
 key. Rare characters (生僻字) outside the Basic Multilingual Plane (𠮷) are kept as they are.
+
+Systems limited to GBK cannot write some rare characters at all and put a common one in
+their place (𠮷 written 吉), so one person's name reaches an archive both ways.
+``substitute_form`` writes every such character as its substitute, from a table kept as data
+with its source (schemas/data/); matching compares names in that form.
 """
 
+import csv
+import itertools
 import re
 import unicodedata
 from functools import cache, lru_cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
 
 import opencc
 from pypinyin import Style, lazy_pinyin
@@ -60,10 +70,10 @@ VARIANTS: dict[str, str] = {
 _VARIANT_TABLE = str.maketrans(VARIANTS)
 
 # Standard simplified characters that t2s would rewrite although a name means them as
-# written: 乾 (qián, as in 乾隆) becomes 干 outside the phrases opencc knows.
-_KEEP_AS_WRITTEN = {"乾": "\ue000"}
-_PROTECT = str.maketrans(_KEEP_AS_WRITTEN)
-_RESTORE = str.maketrans({v: k for k, v in _KEEP_AS_WRITTEN.items()})
+# written: 乾 (qián, as in 乾隆) becomes 干 outside the phrases opencc knows. The name is
+# converted around them (no stand-in character: a private-use one is what GB18030 makes of
+# an old system's user-defined characters, which a name may really hold).
+_KEEP_AS_WRITTEN = re.compile("(乾)")
 
 
 @cache
@@ -80,7 +90,9 @@ def normalize_name(raw: str | None) -> str:
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", raw))
     text = "".join(text.split())
     if not text.isascii():
-        text = _t2s().convert(text.translate(_PROTECT)).translate(_RESTORE)
+        converter = _t2s()
+        text = "".join(part if index % 2 else converter.convert(part)
+                       for index, part in enumerate(_KEEP_AS_WRITTEN.split(text)))
         text = text.translate(_VARIANT_TABLE)
     return _DOTS.sub(MIDDLE_DOT, text).strip(MIDDLE_DOT)
 
@@ -113,3 +125,55 @@ def _syllable(token: str) -> str:
 def name_variants_equal(a: str | None, b: str | None) -> bool:
     """Whether two written names are the same name once normalized."""
     return normalize_name(a) == normalize_name(b)
+
+
+# Rare characters GBK cannot encode -> the common character GBK systems write for them.
+SUBSTITUTES_FILE = "rare_character_substitutes.csv"
+
+# Each writing with and without the rare characters is looked up on its own: past this many
+# (a name with more than eight characters that stand for rare ones; none is known) the rest
+# are not.
+MAX_EQUIVALENTS = 256
+
+
+def load_substitutes(source: Path | Traversable | None = None) -> dict[str, str]:
+    """``{rare: common}`` from a ``rare,common,note`` CSV (by default the table shipped in
+    schemas/data/). A malformed row is an error naming its line: the table is small, and a
+    wrong entry would silently join different names."""
+    source = source or resources.files("schemas").joinpath("data", SUBSTITUTES_FILE)
+    table: dict[str, str] = {}
+    with source.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        for row in reader:
+            rare, common = (row.get("rare") or "").strip(), (row.get("common") or "").strip()
+            if len(rare) != 1 or len(common) != 1 or rare == common or rare in table:
+                raise ValueError(f"{source.name} line {reader.line_num}: expected one rare "
+                                 f"character (listed once) and another common one, got "
+                                 f"{rare!r}, {common!r}")
+            table[rare] = common
+    return table
+
+
+SUBSTITUTES: dict[str, str] = load_substitutes()
+_SUBSTITUTE_TABLE = str.maketrans(SUBSTITUTES)
+_RARE_FOR: dict[str, tuple[str, ...]] = {
+    common: tuple(sorted(r for r, c in SUBSTITUTES.items() if c == common))
+    for common in set(SUBSTITUTES.values())
+}
+
+
+@lru_cache(maxsize=200_000)
+def substitute_form(raw: str | None) -> str:
+    """The normalized name with every rare character written as its common substitute
+    (王𠮷 -> 王吉): the same for a name however a system could write it."""
+    return normalize_name(raw).translate(_SUBSTITUTE_TABLE)
+
+
+def substitute_equivalents(raw: str | None) -> list[str]:
+    """Every normalized name whose substitute form is this name's, the substitute form
+    first (王𠮷 -> 王吉, 王𠮷). A node stores each name's own pinyin key, and pypinyin cannot
+    read 𠮷: searching the keys of these writings finds the name written either way without
+    re-indexing when the table grows. At most ``MAX_EQUIVALENTS``."""
+    choices = [(c, *_RARE_FOR.get(c, ())) for c in substitute_form(raw)]
+    return ["".join(chars) for chars in itertools.islice(itertools.product(*choices),
+                                                         MAX_EQUIVALENTS)]

@@ -89,7 +89,7 @@ class Profile:
 
     valid_id: str | None = None
     bodies: set[str] = field(default_factory=set)
-    names: dict[str, PartyView] = field(default_factory=dict)
+    names: dict[str, PartyView] = field(default_factory=dict)  # by name_key
     pinyins: dict[str, PartyView] = field(default_factory=dict)
     birth: BirthRange = field(default_factory=BirthRange)
     gender: str | None = None
@@ -106,7 +106,7 @@ class Profile:
         if party.id_body:
             self.bodies.add(party.id_body)
         if party.name:
-            self.names.setdefault(party.name, party)
+            self.names.setdefault(party.name_key, party)
             self.pinyins.setdefault(party.pinyin, party)
         met = self.birth.meet(BirthRange.of(party.birth))
         if met is not None and not (self.valid_id and self.birth.known):

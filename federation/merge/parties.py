@@ -3,8 +3,11 @@
 A record has one party per role (two for a marriage), and a forestry right may have several
 holders; a party is therefore keyed by ``record_id#role`` (``#2``, ``#3``... for the second
 and later parties of the same role). The view holds what matching needs: the normalized
-name and its pinyin key, the id number re-normalized defensively (15 -> 18 digits), the
-birth date with its precision, the gender and the native place reduced to its core.
+name, the name as matching compares it (its substitute form: a rare character GBK cannot
+write replaced by the common one GBK systems write for it, 𠮷 -> 吉) and that form's pinyin
+key (pypinyin cannot read 𠮷, but reads 吉), the id number re-normalized defensively
+(15 -> 18 digits), the birth date with its precision, the gender and the native place
+reduced to its core.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from schemas.id_numbers import IdNumber, InvalidIdNumber, parse_id_number
-from schemas.names import normalize_name, pinyin_key
+from schemas.names import normalize_name, pinyin_key, substitute_form
 from schemas.partial_dates import InvalidDate, PartialDate
 from schemas.places import place_core
 
@@ -28,7 +31,7 @@ class PartyView:
     role: str
     name: str
     name_raw: str
-    pinyin: str
+    pinyin: str  # of the substitute form
     id_number: str | None
     id_valid: bool
     id_was_15: bool
@@ -42,6 +45,11 @@ class PartyView:
     def label(self) -> str:
         """How a sentence names the party: ``510500/marriage/LZHY000003 (husband)``."""
         return f"{self.record_id} ({self.role})"
+
+    @property
+    def name_key(self) -> str:
+        """The name as matching compares it: its substitute form (王𠮷 and 王吉 are one)."""
+        return substitute_form(self.name)
 
     @property
     def id_body(self) -> str | None:
@@ -96,7 +104,7 @@ def party_view(record_id: str, role: str, ordinal: int, party: dict,
         role=role,
         name=name,
         name_raw=name_raw or name,
-        pinyin=pinyin_key(name) if name else "",
+        pinyin=pinyin_key(substitute_form(name)) if name else "",
         id_number=parsed.normalized if parsed else None,
         id_valid=bool(parsed and parsed.valid),
         id_was_15=was_15,

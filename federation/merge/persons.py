@@ -23,7 +23,7 @@ from federation.merge.rules import (
 )
 from federation.merge.sentences import ambiguity_sentence, join_sentence, single_sentence
 from schemas.id_numbers import implied_birth_date, implied_gender
-from schemas.names import normalize_name, pinyin_key
+from schemas.names import normalize_name, pinyin_key, substitute_form
 from schemas.partial_dates import InvalidDate, PartialDate
 
 #: a person that fits several id persons equally is at most this surely the subject
@@ -131,9 +131,10 @@ def _subject_profile(subject: dict) -> Profile:
         profile.gender = subject["gender"]
     name = normalize_name(subject.get("name"))
     if name:
-        stand_in = PartyView("subject", "", "subject", name, name, pinyin_key(name),
-                             None, False, False, None, None, None)
-        profile.names[name] = stand_in
+        stand_in = PartyView("subject", "", "subject", name, name,
+                             pinyin_key(substitute_form(name)), None, False, False, None,
+                             None, None)
+        profile.names[stand_in.name_key] = stand_in
         profile.pinyins[stand_in.pinyin] = stand_in
     return profile
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from schemas.partial_dates import PartialDate
 
 # How a name agrees: the same normalized name (written the same, or in a traditional or
-# variant form), or only the same pinyin (a clerk's homophone).
+# variant form, or with the common character GBK systems write for a rare one: 吉 for 𠮷),
+# or only the same pinyin (a clerk's homophone).
 NAME = "name"
 PINYIN = "pinyin"
 

@@ -30,6 +30,7 @@ from federation.ownership.reasons import (
     decisive_for,
     weighed,
 )
+from schemas.names import substitute_form
 from schemas.partial_dates import PartialDate
 from schemas.places import COUNTY, OTHER, PREFECTURE, place_agreement, same_county
 
@@ -182,8 +183,8 @@ def _near_miss(claim: Claim, me: Identity) -> bool:
 
 def _name(claim: Claim, me: Identity) -> bool:
     party = claim.party
-    if party.name and party.name == me.name:
-        written = "" if party.name_raw == party.name else f"（档案写作{party.name_raw}）"
+    if party.name and party.name_key == substitute_form(me.name):
+        written = "" if party.name_raw == me.name else f"（档案写作{party.name_raw}）"
         claim.reasons.append(Reason("name", 0.0, f"姓名与本人相同{written}"))
         return True
     if party.name and party.pinyin == me.pinyin:

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from federation.merge.rules import BirthRange
 from schemas.id_numbers import implied_birth_date, implied_gender, parse_id_number
-from schemas.names import normalize_name, pinyin_key
+from schemas.names import normalize_name, pinyin_key, substitute_form
 from schemas.partial_dates import PartialDate
 
 CONFIRMED, REJECTED = "confirmed", "rejected"
@@ -24,7 +24,7 @@ class Identity:
     id_number: str
     body: str
     name: str
-    pinyin: str
+    pinyin: str  # of the substitute form, as a party's (federation.merge.parties)
     birth: BirthRange
     gender: str | None
     region: str
@@ -37,7 +37,8 @@ class Identity:
         number = parsed.normalized
         implied = implied_birth_date(number)
         name = normalize_name(subject.get("name"))
-        return cls(number, number[:17], name, pinyin_key(name) if name else "",
+        pinyin = pinyin_key(substitute_form(name)) if name else ""
+        return cls(number, number[:17], name, pinyin,
                    BirthRange.of(PartialDate.from_iso(implied) if implied else None),
                    implied_gender(number), number[:6])
 

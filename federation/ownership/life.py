@@ -152,7 +152,7 @@ def _same_companion(a: PartyView, b: PartyView) -> bool:
     other, known = a, b
     if other.id_body and known.id_body:
         return other.id_body == known.id_body
-    if not other.name or other.name != known.name or not genders_agree(
+    if not other.name or other.name_key != known.name_key or not genders_agree(
             stated_gender(other), stated_gender(known)):
         return False
     known_birth = _birth(known)

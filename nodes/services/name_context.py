@@ -17,23 +17,24 @@ from collections import defaultdict
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
-from nodes.indexing import written_form
+from nodes.indexing import pinyin_keys, written_form
 from nodes.models import Party
 from schemas.id_numbers import IdNumber, implied_birth_date, implied_gender
-from schemas.names import normalize_name, pinyin_key
+from schemas.names import normalize_name, substitute_form
 
 #: at most this many other people are described; `total` counts them all
 MAX_NAMESAKES = 50
 
 
 def name_frequency(session: Session, name: str) -> dict:
-    """``{name, sound}``: parties here with the same normalized name, and with the same
-    pinyin key (homophones included)."""
+    """``{name, sound}``: parties here with the same normalized name (a rare character and
+    its GBK substitute counted as one), and with the same pinyin key (homophones included)."""
     normalized = normalize_name(name)
     rows = session.execute(
-        select(Party.name, func.count()).where(Party.name_pinyin == pinyin_key(normalized))
+        select(Party.name, func.count()).where(Party.name_pinyin.in_(pinyin_keys(normalized)))
         .group_by(Party.name)).all()
-    return {"name": sum(count for written, count in rows if written == normalized),
+    same = substitute_form(normalized)
+    return {"name": sum(count for written, count in rows if substitute_form(written) == same),
             "sound": sum(count for _, count in rows)}
 
 
@@ -45,14 +46,15 @@ def namesakes(session: Session, name: str, id_number: IdNumber) -> dict:
     written = written_form(name)
     rows = session.execute(
         select(Party.id_number, Party.name, Party.name_written)
-        .where(Party.name_pinyin == pinyin_key(normalized), Party.id_valid == true(),
+        .where(Party.name_pinyin.in_(pinyin_keys(normalized)), Party.id_valid == true(),
                Party.id_body != id_number.body)).all()
     people: dict[str, dict] = {}
     parties: dict[str, int] = defaultdict(int)
     for number, party_name, party_written in rows:
         parties[number] += 1
         match = ("name_exact" if party_written == written else
-                 "name_variant" if party_name == normalized else "name_pinyin")
+                 "name_variant" if substitute_form(party_name) == substitute_form(normalized)
+                 else "name_pinyin")
         known = people.get(number)
         if known is None or _STRENGTH[match] > _STRENGTH[known["name_match"]]:
             people[number] = {"birth_date": implied_birth_date(number),

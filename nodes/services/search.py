@@ -2,9 +2,10 @@
 
 An id number matches on its first 17 characters, so a 15-digit record (stored upgraded) and
 a record whose check character was mistyped are found too, each with its own basis. A name
-matches on its pinyin key, which covers the exact, variant (traditional, middle dot) and
-homophone forms; birth date and gender narrow it. Given an id number and a name, records
-without a usable id are matched by name against the birth date and gender the id implies.
+matches on its pinyin key, which covers the exact, variant (traditional, middle dot, a rare
+character or the common one GBK systems write for it) and homophone forms; birth date and
+gender narrow it. Given an id number and a name, records without a usable id are matched by
+name against the birth date and gender the id implies.
 """
 
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from nodes.config import NodeSettings
 from nodes.errors import InvalidInput
-from nodes.indexing import written_form
+from nodes.indexing import pinyin_keys, written_form
 from nodes.models import Party, Record
 from nodes.services.name_context import name_frequency, namesakes
 from nodes.services.records import present
@@ -25,7 +26,7 @@ from schemas.id_numbers import (
     implied_gender,
     parse_id_number,
 )
-from schemas.names import normalize_name, pinyin_key
+from schemas.names import normalize_name, substitute_form
 from schemas.partial_dates import PartialDate
 
 SCORES = {
@@ -162,7 +163,8 @@ def _match_name(session: Session, subject: _Subject, scope: list, hits: dict) ->
     assert subject.name is not None
     normalized = normalize_name(subject.name)
     written = written_form(subject.name)
-    conditions = [Party.name_pinyin == pinyin_key(normalized), *scope]
+    substituted = substitute_form(normalized)
+    conditions = [Party.name_pinyin.in_(pinyin_keys(normalized)), *scope]
     if subject.birth:
         conditions.append(or_(Party.birth_start.is_(None), and_(
             Party.birth_start <= subject.birth.end().isoformat(),
@@ -180,7 +182,7 @@ def _match_name(session: Session, subject: _Subject, scope: list, hits: dict) ->
     for row in _candidates(session, conditions):
         if row.name_written == written:
             basis = ["name_exact"]
-        elif row.name == normalized:
+        elif substitute_form(row.name) == substituted:
             basis = ["name_variant"]
         else:
             basis = ["name_pinyin"]

@@ -106,3 +106,34 @@ def test_the_answer_says_how_common_the_name_is_and_who_else_shares_it(hub, cata
     assert "namesakes" not in by_name and by_name["name_frequency"] == {"name": 1, "sound": 7}
     # an id only: nothing said of a name
     assert "name_frequency" not in hub.search({"id_number": ZHANG_ID}).json
+
+
+def test_a_rare_character_and_its_gbk_substitute_find_each_other(hub, importer):
+    """𠮷 is written 吉 and 䶮 岩 where a system cannot encode them: the same name."""
+    importer("employment", [
+        employment_row("E-RARE", worker_name="王𠮷"),
+        employment_row("E-COMMON", worker_name="王吉"),
+        employment_row("E-HOMOPHONE", worker_name="王极"),
+        employment_row("E-YAN-RARE", worker_name="刘䶮"),
+        employment_row("E-YAN-COMMON", worker_name="刘岩"),
+    ], "employment.csv")
+    common = found(hub.search({"name": "王吉"}))
+    assert common["E-COMMON"]["basis"][0] == "name_exact"
+    assert common["E-RARE"]["basis"][0] == "name_variant"
+    assert common["E-HOMOPHONE"]["basis"][0] == "name_pinyin"
+    rare = found(hub.search({"name": "王𠮷"}))
+    assert rare["E-RARE"]["basis"][0] == "name_exact"
+    assert rare["E-COMMON"]["basis"][0] == "name_variant"
+    assert rare["E-HOMOPHONE"]["basis"][0] == "name_pinyin"
+    assert found(hub.search({"name": "刘岩"}))["E-YAN-RARE"]["basis"][0] == "name_variant"
+    assert found(hub.search({"name": "刘䶮"}))["E-YAN-COMMON"]["basis"][0] == "name_variant"
+    assert hub.search({"name": "王𠮷"}).json["name_frequency"] == {"name": 2, "sound": 3}
+
+
+def test_a_namesake_written_with_the_rare_character_is_reported(hub, importer):
+    importer("marriage", [marriage_row(
+        "M-RARE", husband_name="王𠮷", husband_id_number=OTHER_ZHANG_ID,
+        husband_birth_date="1960", event_date="1985")])
+    answer = hub.search({"id_number": ZHANG_ID, "name": "王吉"}).json
+    assert answer["namesakes"]["total"] == 1
+    assert answer["namesakes"]["persons"][0]["name_match"] == "name_variant"

@@ -112,6 +112,13 @@ def test_standard_name_characters_are_not_changed(name: str) -> None:
     assert normalize_name(name) == name
 
 
+def test_a_user_defined_character_stays_itself() -> None:
+    # GB18030 reads an old system's first user-defined character (造字, bytes AA A1) as
+    # U+E000: it is the name's own character, not 乾
+    written = b"\xcd\xf5\xaa\xa1".decode("gb18030")
+    assert written == "王\ue000" and normalize_name(written) == "王\ue000"
+
+
 @pytest.mark.parametrize(
     ("a", "b"),
     [("張國榮", "张国荣"), ("阿依古丽•买买提", UYGHUR), ("髙淸", "高清"), (" 王 峯", "王峰")],

@@ -63,6 +63,26 @@ def test_a_traditional_name_joins_by_name_and_birth_date() -> None:
     assert 0.9 <= persons[0].confidence < 1.0
 
 
+def test_a_rare_character_and_its_gbk_substitute_are_one_name() -> None:
+    """𠮷 written 吉 by a system that cannot encode it: the same name, not a homophone."""
+    persons = group_persons([
+        worker("510500/employment/A", "王吉", id_number=ZHANG),
+        worker("500118/employment/B", "王𠮷", birth="1952-03-04", gender="M"),
+    ], {})
+    assert len(persons) == 1
+    assert persons[0].confidence == 0.95 and set(persons[0].names) == {"王吉", "王𠮷"}
+    assert "by name 王𠮷" in persons[0].explanation[0]
+    assert "homophone" not in persons[0].explanation[0]
+    # without an id number on either side, by name and birth date alone
+    among = group_persons([worker("510500/employment/A", "刘䶮", birth="1952-03-04"),
+                           worker("500118/employment/B", "刘岩", birth="1952-03-04")], {})
+    assert len(among) == 1 and among[0].confidence == 0.95
+    # the subject asked for as 吉 is the person written 𠮷, by name
+    subject = group_persons([worker("510500/employment/B", "王𠮷", birth="1952-03-04",
+                                    gender="M")], {"id_number": ZHANG, "name": "王吉"})
+    assert subject[0].is_subject and subject[0].subject_confidence >= 0.9
+
+
 def test_a_homophone_joins_with_lower_confidence() -> None:
     exact = group_persons([worker("510500/employment/A", "张国华", id_number=ZHANG),
                            worker("510500/employment/B", "张国华", birth="1952")], {})

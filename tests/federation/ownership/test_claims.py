@@ -80,6 +80,15 @@ def test_a_homophone_or_another_native_place_is_offered() -> None:
     assert "place_other" in reasons(records, "510521/employment/P")
 
 
+def test_a_rare_character_written_as_its_gbk_substitute_is_the_same_name() -> None:
+    """The citizen's card says 王吉 (a GBK system's 吉 for 𠮷); the archive wrote 王𠮷."""
+    records = [worker("510521/employment/R", "王𠮷", birth="1952-03-04", gender="M",
+                      native="四川省泸县")]
+    claim = weigh(records, {"id_number": ZHANG, "name": "王吉"}, RARE).claims[0]
+    assert claim.verdict == "shown" and not claim.homophone
+    assert "姓名与本人相同（档案写作王𠮷）" in [reason.text for reason in claim.reasons]
+
+
 def test_a_place_agrees_with_the_ids_region_under_its_old_codes() -> None:
     """Yongchuan: a card issued in 1990 under Sichuan's 510229 (永川县), a record written in
     Chongqing's days (永川区)."""
