@@ -6,6 +6,12 @@ precision written (``1952``, ``1952-03``, ``1952-03-04``) instead of inventing a
 ``一九七五年三月``, ``75-03-12``, compact ``19750312``, ISO). Two-digit years are read as
 19xx: catalogues hold records made before 2000 in that form. Years outside 1800..2100 are
 refused as typos.
+
+A vaguer date keeps the precision it has: a part of a month (``1975年3月上旬``, ``3月底``) is
+the month, a season or part of a year (``1975年春``, ``1975年底``, ``上半年``) the year, the
+one written even for a winter that runs into the next. A date may end with a full stop
+(``1975.3.``, ``1975年3月12日。``) and be separated by any dash (``1975—03—12``). A range
+(``1975—1977``, ``1975~3``) is refused with its own message: no single date is in it.
 """
 
 import calendar
@@ -119,9 +125,10 @@ def parse_partial_date(text: str | None, extra_formats: Sequence[str] = ()) -> P
         parsed = _try_strptime(cleaned, fmt)
         if parsed is not None:
             return parsed
+    cleaned = _without_full_stop(cleaned)
     parts = _read_builtin(cleaned)
     if parts is None:
-        raise InvalidDate(f"{text.strip()!r} is not a date in a known form; {_HINT}")
+        raise _unreadable(text.strip(), cleaned)
     year, month, day = parts
     try:
         return PartialDate(year, month, day)
@@ -132,16 +139,40 @@ def parse_partial_date(text: str | None, extra_formats: Sequence[str] = ()) -> P
 # --- reading the built-in forms ----------------------------------------------------------
 
 _ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)
-_SEPARATED = re.compile(r"(\d{4}|\d{2})([-/.])(\d{1,2})(?:\2(\d{1,2}))?", re.ASCII)
+# Typed or converted catalogues separate with any dash (NFKC already made the full-width
+# and small hyphen-minus ASCII, the small em dash an em dash): hyphen, figure dash, en dash,
+# em dash, horizontal bar, minus sign. Not ~: in Chinese writing it marks a range.
+_DASHES = "\u2010\u2012\u2013\u2014\u2015\u2212"
+_SEPARATED = re.compile(
+    rf"(\d{{4}}|\d{{2}})([-/.{_DASHES}])(\d{{1,2}})(?:\2(\d{{1,2}}))?", re.ASCII
+)
 _COMPACT = re.compile(r"(\d{4})(?:(\d{2})(\d{2})?)?", re.ASCII)
+# A date may end like a sentence: one full stop, ASCII or ideographic (after NFKC).
+_FULL_STOPS = ".\u3002"
 
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "○": 0}
 _CN_DIGIT_CLASS = "〇○零一二三四五六七八九"
+_CN_YEAR = f"[0-9{_CN_DIGIT_CLASS}]{{4}}|[0-9{_CN_DIGIT_CLASS}]{{2}}"
 _CN_NUMBER = f"[0-9{_CN_DIGIT_CLASS}十廿卅]{{1,3}}"
+# Parts of a month (上旬/中旬/下旬 are its ten-day thirds; 初, 中, 底, 末 its beginning,
+# middle, end; 份 the month itself) and of a year (a season; 初, 中, 底, 末, also after a repeated 年; a half):
+# the model has no finer precision than the month or the year they belong to.
+_MONTH_PART = "[上中下]旬|[初中底末]|份"  # 3月份: "the month of March"
+_SEASON = "[春夏秋冬][季天]?"
+_YEAR_PART = f"{_SEASON}|年?[初中底末]|[上下]半年"
 _CHINESE = re.compile(
-    rf"([0-9{_CN_DIGIT_CLASS}]{{4}}|[0-9{_CN_DIGIT_CLASS}]{{2}})\s*年"
-    rf"(?:\s*({_CN_NUMBER})\s*月(?:\s*({_CN_NUMBER})\s*[日号])?)?"
+    rf"({_CN_YEAR})\s*(?:"
+    rf"年(?:\s*({_CN_NUMBER})\s*月(?:\s*({_CN_NUMBER})\s*[日号]|\s*(?:{_MONTH_PART}))?"
+    rf"|\s*(?:{_YEAR_PART}))?"
+    rf"|{_SEASON})"  # 1975春: a season may follow the year without 年
 )
+
+# Where a range may be split: any dash, ~ (full-width ~ after NFKC) or 〜, 至 or 到 ("to").
+_RANGE_MARK = re.compile(f"[-~\u301c至到{_DASHES}]")
+# Marks that only ever mean a range, never a separator within one date.
+_RANGE_ONLY_MARK = re.compile("[~\u301c至到]")
+# Each end of a range starts with a full year: "1975-03/12" is not 1975 to 1903-12.
+_FULL_YEAR_START = re.compile(f"[0-9{_CN_DIGIT_CLASS}]{{4}}")
 
 
 def _read_builtin(text: str) -> tuple[int, int | None, int | None] | None:
@@ -155,6 +186,56 @@ def _read_builtin(text: str) -> tuple[int, int | None, int | None] | None:
         if match:
             return reader(match)
     return None
+
+
+def _without_full_stop(text: str) -> str:
+    """The text without the one full stop a date may end with (``1975.3.``, ``1975年3月12日。``)."""
+    if text[-1] in _FULL_STOPS:
+        return text[:-1].rstrip()
+    return text
+
+
+def _unreadable(shown: str, text: str) -> InvalidDate:
+    """Why no built-in form reads ``text``: it is a range, holds a range mark, or is unknown.
+
+    Only text that failed comes here, so the search for a range costs nothing to a date.
+    """
+    ends = _range_ends(text)
+    if ends is not None:
+        first, last = ends
+        return InvalidDate(
+            f"{shown!r} is a range ({first.iso()} to {last.iso()}), not one date; {_HINT}"
+        )
+    mark = _RANGE_ONLY_MARK.search(text)
+    if mark is not None:
+        return InvalidDate(
+            f"{shown!r} holds {mark.group()!r}, which marks a range, not one date; {_HINT}"
+        )
+    return InvalidDate(f"{shown!r} is not a date in a known form; {_HINT}")
+
+
+def _range_ends(text: str) -> tuple[PartialDate, PartialDate] | None:
+    """The two dates of a range written where one date belongs (``1975—1977``), or None."""
+    for mark in _RANGE_MARK.finditer(text):
+        first = _range_end(text[: mark.start()])
+        last = _range_end(text[mark.end() :]) if first is not None else None
+        if first is not None and last is not None:
+            return first, last
+    return None
+
+
+def _range_end(text: str) -> PartialDate | None:
+    """One end of a range, if it is a possible date with a full year; else None."""
+    text = text.strip()
+    if not _FULL_YEAR_START.match(text):
+        return None
+    parts = _read_builtin(text)
+    if parts is None:
+        return None
+    try:
+        return PartialDate(*parts)
+    except InvalidDate:
+        return None
 
 
 def _numeric_groups(match: re.Match[str]) -> tuple[int, int | None, int | None] | None:

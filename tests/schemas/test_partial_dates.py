@@ -66,6 +66,120 @@ def test_builtin_forms(text: str, expected: PartialDate) -> None:
     assert parse_partial_date(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        # ten-day parts of a month, and its beginning, middle and end: the month, no day
+        ("1985年3月上旬", "1985-03"),
+        ("1985年3月份", "1985-03"),
+        ("一九八五年三月份", "1985-03"),
+        ("1985年3月中旬", "1985-03"),
+        ("1985年3月下旬", "1985-03"),
+        ("1985年03月 下旬", "1985-03"),
+        ("一九八五年三月上旬", "1985-03"),
+        ("一九八五年十二月下旬", "1985-12"),
+        ("1985年三月中旬", "1985-03"),
+        ("１９８５年３月上旬", "1985-03"),
+        ("85年3月下旬", "1985-03"),
+        ("1985年3月初", "1985-03"),
+        ("1985年3月中", "1985-03"),
+        ("1985年3月底", "1985-03"),
+        ("1985年3月末", "1985-03"),
+        # seasons and parts of a year: the year written (winter too)
+        ("1985年春", "1985"),
+        ("1985年夏季", "1985"),
+        ("1985年秋", "1985"),
+        ("1985年冬", "1985"),
+        ("1985年冬季", "1985"),
+        ("1985年春天", "1985"),
+        ("1985春", "1985"),
+        ("1985 年 秋季", "1985"),
+        ("一九八五年冬", "1985"),
+        ("一九八五春", "1985"),
+        ("1985年初", "1985"),
+        ("1985年底", "1985"),
+        ("1985年末", "1985"),
+        ("1985年中", "1985"),
+        ("1985年年底", "1985"),
+        ("1985年上半年", "1985"),
+        ("1985年下半年", "1985"),
+        # a date ended like a sentence
+        ("1985.3.", "1985-03"),
+        ("1985.03.12.", "1985-03-12"),
+        ("1985年3月12日。", "1985-03-12"),
+        ("1985年3月12日｡", "1985-03-12"),  # half-width ideographic full stop
+        ("1985年3月上旬。", "1985-03"),
+        ("1985-03-12.", "1985-03-12"),
+        ("19850312.", "1985-03-12"),
+        ("1985.", "1985"),
+        ("1985.3. ", "1985-03"),
+        ("1985.3 .", "1985-03"),
+        ("１９８５．３．", "1985-03"),
+        # dash look-alikes as separators (the same one throughout)
+        ("1985—03—12", "1985-03-12"),  # em dash
+        ("1985﹘03﹘12", "1985-03-12"),  # small em dash
+        ("1985－03－12", "1985-03-12"),  # full-width hyphen-minus
+        ("1985﹣3", "1985-03"),  # small hyphen-minus
+        ("1985–3", "1985-03"),  # en dash
+        ("1985―3", "1985-03"),  # horizontal bar
+        ("1985‒3", "1985-03"),  # figure dash
+        ("1985‐03‐12", "1985-03-12"),  # hyphen
+        ("1985‑03", "1985-03"),  # non-breaking hyphen
+        ("1985−3−12", "1985-03-12"),  # minus sign
+        ("85—3—12", "1985-03-12"),
+        ("1985—3.", "1985-03"),
+        # full-width digits
+        ("１９８５年３月１２日", "1985-03-12"),
+        ("１９８５．３", "1985-03"),
+    ],
+)
+def test_qualified_stopped_and_dashed_forms(text: str, iso: str) -> None:
+    parsed = parse_partial_date(text)
+    assert parsed is not None
+    assert parsed.iso() == iso
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("1985—1987", r"'1985—1987' is a range \(1985 to 1987\), not one date"),
+        ("1985-1987", r"range \(1985 to 1987\)"),
+        ("1985–1987", r"range \(1985 to 1987\)"),
+        ("1985 — 1987", r"range \(1985 to 1987\)"),
+        ("1985—1987。", r"range \(1985 to 1987\)"),
+        ("1985年—1987年", r"range \(1985 to 1987\)"),
+        ("1985.3—1986.5", r"range \(1985-03 to 1986-05\)"),
+        ("1985-03-12—1985-04-01", r"range \(1985-03-12 to 1985-04-01\)"),
+        ("1985年3月—1986年", r"range \(1985-03 to 1986\)"),
+        ("1985年至1987年", r"range \(1985 to 1987\)"),
+        ("1985~1987", r"range \(1985 to 1987\)"),
+        ("一九八五年到一九八七年", r"range \(1985 to 1987\)"),
+        ("1985~3", r"'1985~3' holds '~', which marks a range"),  # ~ is never a separator
+        ("1985～3", "which marks a range"),
+        ("1985〜3", "which marks a range"),
+        ("1985年3月至5月", "holds '至', which marks a range"),
+        ("1985—13", "month 13"),
+        ("1985—03–12", "known form"),  # two kinds of dash, like 1975-03/12
+        ("1985——03——12", "known form"),
+        ("1985.3..", "known form"),
+        ("1985.3。.", "known form"),
+        (".", "known form"),
+        ("。", "known form"),
+        ("1985年上旬", "known form"),  # ten days of which month?
+        ("1985年3月上", "known form"),
+        ("1985年3月12日上旬", "known form"),
+        ("1985年13月上旬", "month 13"),
+        ("1985年春节", "known form"),  # a festival, not a season
+        ("1985年左右", "known form"),  # approximate: not read as if exact
+        ("约1985年", "known form"),
+        ("1985年春夏", "known form"),
+    ],
+)
+def test_ranges_and_near_misses_raise(text: str, fragment: str) -> None:
+    with pytest.raises(InvalidDate, match=fragment):
+        parse_partial_date(text)
+
+
 @pytest.mark.parametrize("text", [None, "", "   ", "\u3000", "\t"])
 def test_blank_is_none(text: str | None) -> None:
     assert parse_partial_date(text) is None
@@ -130,6 +244,11 @@ def test_invalid_date_is_a_value_error() -> None:
 )
 def test_extra_formats(text: str, formats: list[str], expected: PartialDate) -> None:
     assert parse_partial_date(text, formats) == expected
+
+
+def test_extra_formats_see_the_full_stop() -> None:
+    # a mapping's own pattern may end with a dot: it is tried on the text as written
+    assert parse_partial_date("12.03.1975.", ["%d.%m.%Y."]) == YMD
 
 
 def test_extra_format_without_a_year_is_a_mapping_error() -> None:
@@ -266,6 +385,27 @@ def test_dotted_and_compact_forms_agree(date: PartialDate) -> None:
     compact = date.iso().replace("-", "")
     assert parse_partial_date(dotted) == date
     assert parse_partial_date(compact) == date
+
+
+@given(
+    partial_dates(),
+    st.sampled_from("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"),
+    st.sampled_from(["", ".", "。", " .", "。 "]),
+)
+def test_dashes_and_full_stops_agree_with_iso(date: PartialDate, dash: str, stop: str) -> None:
+    assert parse_partial_date(date.iso().replace("-", dash) + stop) == date
+
+
+@given(partial_dates(), st.sampled_from(["上旬", "中旬", "下旬", "初", "中", "底", "末"]))
+def test_parts_of_a_month_keep_the_month(date: PartialDate, part: str) -> None:
+    month = date.month or 1
+    text = f"{date.year}年{_cn(month)}月{part}"
+    assert parse_partial_date(text) == PartialDate(date.year, month)
+
+
+@given(partial_dates(), st.sampled_from(["春", "夏季", "秋天", "冬", "初", "底", "上半年"]))
+def test_parts_of_a_year_keep_the_year(date: PartialDate, part: str) -> None:
+    assert parse_partial_date(f"{date.year}年{part}") == PartialDate(date.year)
 
 
 @given(partial_dates(), partial_dates())
