@@ -55,7 +55,8 @@ def prepare_keys(directory: Path) -> Path:
 
 
 def import_catalogues(root: Path, archive: dict, node: DemoNode) -> None:
-    from nodes.importing.mapping import STANDARD, load_mapping
+    from nodes.importing.mapping import STANDARD
+    from nodes.importing.mapping_file import load_mapping
     from nodes.services.importer import import_file
     from nodes.storage import make_engine, upgrade_schema
 

@@ -1,6 +1,5 @@
 """`liancha node`: serve an archive node, import a catalogue into it."""
 
-import csv
 import sys
 from pathlib import Path
 
@@ -59,42 +58,80 @@ def serve(archive_code: str, archive_name: str, region_code: str | None, databas
 @click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="YAML mapping for a legacy layout (docs/import-mapping.md).")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write every rejected row and warning to this CSV file.")
+              help="Also write every rejected, skipped or missing row and every warning to "
+                   "this CSV file (UTF-8 with BOM, for Excel).")
+@click.option("--dry-run", is_flag=True,
+              help="Read, map and check everything and say what would happen; write nothing.")
+@click.option("--source", help="The catalogue's name, to recognise a later corrected version "
+                               "of it [default: the file's name].")
+@click.option("--withdraw-missing", is_flag=True,
+              help="Withdraw (stop serving) the records an earlier import of this catalogue "
+                   "stored that it no longer holds.")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_command(database_url: str, record_type: str, mapping: Path | None,
-                   report: Path | None, file: Path) -> None:
+                   report: Path | None, dry_run: bool, source: str | None,
+                   withdraw_missing: bool, file: Path) -> None:
     """Import FILE (the standard CSV, or a legacy CSV/XLSX with --mapping).
 
-    Exit status: 0 when every row landed, 3 when some rows were rejected (the others
-    landed; each is reported by line), 1 when nothing could be read.
+    Exit status: 0 when every row landed or was skipped by a rule, 3 when some rows were
+    rejected (the others landed; each is reported by line), 1 when nothing could be read.
     """
     from tqdm import tqdm
 
-    from nodes.importing.mapping import STANDARD, MappingError, load_mapping
+    from nodes.importing.mapping import STANDARD, MappingError
+    from nodes.importing.mapping_file import load_mapping
+    from nodes.services.import_report import problem_lines, summary, write_report
     from nodes.services.importer import import_file
     from nodes.storage import make_engine, upgrade_schema
 
+    if dry_run and withdraw_missing:
+        raise click.UsageError("--dry-run writes nothing: it already lists what is missing")
     engine = make_engine(database_url)
-    upgrade_schema(engine)
     try:
         layout = load_mapping(mapping, record_type) if mapping else STANDARD
+        if not dry_run:
+            upgrade_schema(engine)
         with tqdm(unit=" rows", disable=not sys.stderr.isatty(), desc=file.name) as bar:
-            result = import_file(engine, record_type, file, layout, bar.update)
-    except (MappingError, UnicodeDecodeError, OSError) as exc:
+            result = import_file(engine, record_type, file, layout, bar.update, source=source,
+                                 dry_run=dry_run, withdraw_missing=withdraw_missing)
+    except (MappingError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"{file}: {result.rows} rows: {result.inserted} inserted, {result.updated} "
-               f"updated, {result.unchanged} unchanged, {len(result.rejected)} rejected, "
-               f"{len(result.warnings)} warnings")
-    for line, reason in result.rejected:
-        click.echo(f"  line {line}: rejected: {reason}", err=True)
+    finally:
+        engine.dispose()
+    click.echo(summary(result, file))
+    for line in problem_lines(result):
+        click.echo(line, err=True)
     if report:
-        with open(report, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["line", "outcome", "reason"])
-            writer.writerows((line, "rejected", reason) for line, reason in result.rejected)
-            writer.writerows((line, "warning", reason) for line, reason in result.warnings)
+        write_report(result, report)
+        click.echo(f"report: {report}")
     if result.rejected:
         sys.exit(EXIT_SOME_REJECTED)
+
+
+@node_group.group("mapping")
+def mapping_group() -> None:
+    """Check a mapping file before importing with it."""
+
+
+@mapping_group.command("check")
+@click.option("--type", "record_type", type=click.Choice(RECORD_TYPES),
+              help="The record type [default: the mapping's record_type].")
+@click.option("--rows", default=5, show_default=True, help="How many rows of FILE to show.")
+@click.argument("mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", required=False,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def mapping_check(record_type: str | None, rows: int, mapping: Path,
+                  file: Path | None) -> None:
+    """Check MAPPING's keys and columns; with FILE also its sheet and header row, and show
+    FILE's first rows as the import would store them. Writes nothing."""
+    from nodes.importing.mapping import MappingError
+    from nodes.services.mapping_check import check, mapping_record_type
+
+    try:
+        for line in check(mapping, mapping_record_type(mapping, record_type), file, rows):
+            click.echo(line)
+    except (MappingError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @node_group.command("token")

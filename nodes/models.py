@@ -36,6 +36,28 @@ class Record(Base):
     access: Mapped[str] = mapped_column(String(12))
     content_hash: Mapped[str] = mapped_column(String(64))
     document: Mapped[str] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(String(255))  # the catalogue file's name
+
+
+Index("ix_records_source", Record.record_type, Record.source)
+
+
+class WithdrawnRecord(Base):
+    """A record taken out of service because the corrected catalogue no longer has it
+    (`liancha node import --withdraw-missing`): kept whole, with when and why; this table is
+    the log of withdrawals."""
+
+    __tablename__ = "withdrawn_records"
+    __table_args__ = (Index("ix_withdrawn_records_local_id", "record_type", "local_id"),)
+
+    pk: Mapped[int] = mapped_column(PK, primary_key=True, autoincrement=True)
+    record_type: Mapped[str] = mapped_column(String(20))
+    local_id: Mapped[str] = mapped_column(String(120))
+    source: Mapped[str | None] = mapped_column(String(255))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    document: Mapped[str] = mapped_column(Text)
+    withdrawn_at: Mapped[str] = mapped_column(String(32))  # ISO 8601, UTC
+    reason: Mapped[str] = mapped_column(String(500))
 
 
 class Party(Base):

@@ -155,8 +155,8 @@ _CN_DIGIT_CLASS = "〇○零一二三四五六七八九"
 _CN_YEAR = f"[0-9{_CN_DIGIT_CLASS}]{{4}}|[0-9{_CN_DIGIT_CLASS}]{{2}}"
 _CN_NUMBER = f"[0-9{_CN_DIGIT_CLASS}十廿卅]{{1,3}}"
 # Parts of a month (上旬/中旬/下旬 are its ten-day thirds; 初, 中, 底, 末 its beginning,
-# middle, end; 份 the month itself) and of a year (a season; 初, 中, 底, 末, also after a repeated 年; a half):
-# the model has no finer precision than the month or the year they belong to.
+# middle, end; 份 the month itself) and of a year (a season; 初, 中, 底, 末, also after a
+# repeated 年; a half): the model has no finer precision than the month or year they are in.
 _MONTH_PART = "[上中下]旬|[初中底末]|份"  # 3月份: "the month of March"
 _SEASON = "[春夏秋冬][季天]?"
 _YEAR_PART = f"{_SEASON}|年?[初中底末]|[上下]半年"

@@ -1,14 +1,18 @@
 """Turn one standard row (column -> text) into a record document of the standard.
 
-Problems that make a row unusable raise `RowError` with every reason found; problems
-that lose nothing (a malformed id number kept as written) are returned as warnings.
+Problems that make a row unusable raise `RowError` with every reason found (and the
+warnings found on the way); what the row keeps but the engineer should look at (a malformed
+id number kept as written, a date that cannot be read and is kept unknown, a name that
+still holds digits or brackets) is returned as warnings. Each is (standard column, what).
 """
 
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from nodes.importing.cells import user_defined
 from nodes.importing.columns import PERSON_ROLES
 from schemas.id_numbers import InvalidIdNumber, parse_id_number
 from schemas.names import normalize_name
@@ -34,10 +38,17 @@ def _iso_date(text: str | None, formats: tuple[str, ...]) -> str | None:
     return parsed.iso() if parsed else None
 
 
+Finding = tuple[str, str]  # (standard column, what)
+# What a name should not hold once mapped: a split that left the id number or a bracket in
+# it. (A '?' where a character was lost is reported as such: `cells.damaged_text`.)
+_NOT_IN_A_NAME = re.compile(r"[0-9０-９()（）\[\]【】〔〕]")
+
+
 class RowError(Exception):
-    def __init__(self, reasons: list[str]) -> None:
-        super().__init__("; ".join(reasons))
+    def __init__(self, reasons: list[Finding], warnings: list[Finding]) -> None:
+        super().__init__("; ".join(f"{column}: {what}" for column, what in reasons))
         self.reasons = reasons
+        self.warnings = warnings
 
 
 @dataclass
@@ -46,8 +57,9 @@ class RowReader:
 
     row: Mapping[str, str | None]
     date_formats: Sequence[str] = ()
-    problems: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    strict_dates: bool = False
+    problems: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         # Strip every cell once; an empty one reads as unknown.
@@ -61,7 +73,10 @@ class RowReader:
         try:
             return _iso_date(self.text(column), tuple(self.date_formats))
         except InvalidDate as exc:
-            self.problems.append(f"{column}: {exc}")
+            if self.strict_dates:
+                self.problems.append((column, str(exc)))
+            else:
+                self.warnings.append((column, f"{exc}: kept as unknown"))
             return None
 
     def integer(self, column: str) -> int | None:
@@ -77,10 +92,10 @@ class RowReader:
         try:
             number = kind(unicodedata.normalize("NFKC", value))
         except ValueError:
-            self.problems.append(f"{column}: {value!r} is not a number")
+            self.problems.append((column, f"{value!r} is not a number"))
             return None
         if number < 0:
-            self.problems.append(f"{column}: {value!r} is negative")
+            self.problems.append((column, f"{value!r} is negative"))
             return None
         return number
 
@@ -89,18 +104,18 @@ class RowReader:
         if value is None:
             return default
         if value not in ENUMS[enum]:
-            self.problems.append(
-                f"{column}: {value!r} is not one of {', '.join(ENUMS[enum])}"
-            )
+            self.problems.append((column, f"{value!r} is not one of {', '.join(ENUMS[enum])}"))
             return None
         return value
 
     def identity(self, role: str, name: str | None, id_text: str | None,
                  gender: str | None = None, birth_date: str | None = None,
                  native_place: str | None = None) -> dict | None:
+        column = "holder_names" if role == "holder" else f"{role}_name"
+        id_column = "holder_id_numbers" if role == "holder" else f"{role}_id_number"
         if name is None:
             if id_text is not None:
-                self.problems.append(f"{role}_name: missing while the id number is given")
+                self.problems.append((column, "missing while the id number is given"))
             return None
         party: dict = {
             "role": role,
@@ -114,21 +129,25 @@ class RowReader:
             "native_place": native_place,
         }
         if not party["name"]:
-            self.problems.append(f"{role}_name: {name!r} has no letters of a name")
+            self.problems.append((column, f"{name!r} has no letters of a name"))
+        elif _NOT_IN_A_NAME.search(name):
+            self.warnings.append((column, f"{name!r} still holds digits or brackets after "
+                                          "mapping: is a split or pattern missing?"))
+        if not name.isascii() and (found := user_defined(name)):
+            self.warnings.append((column, found))
         if id_text is not None:
             try:
                 parsed = parse_id_number(id_text)
             except InvalidIdNumber as exc:
                 party["id_number_valid"] = False
-                self.warnings.append(f"{role}_id_number: kept as written: {exc}")
+                self.warnings.append((id_column, f"kept as written: {exc}"))
             else:
                 if parsed is not None:
                     party["id_number"] = parsed.normalized
                     party["id_number_valid"] = parsed.valid
                     if not parsed.valid:
-                        self.warnings.append(
-                            f"{role}_id_number: {id_text} has a bad check character"
-                        )
+                        self.warnings.append((id_column,
+                                              f"{id_text} has a bad check character"))
         return party
 
     def person(self, role: str) -> dict | None:
@@ -147,8 +166,7 @@ def _holders(reader: RowReader) -> list[dict]:
     ids = (reader.text("holder_id_numbers") or "").split(";")
     if len(ids) > 1 and len(ids) != len(names):
         reader.problems.append(
-            f"holder_id_numbers: {len(ids)} id numbers for {len(names)} holder names"
-        )
+            ("holder_id_numbers", f"{len(ids)} id numbers for {len(names)} holder names"))
         return []
     holders = []
     for index, name in enumerate(names):
@@ -164,7 +182,8 @@ def _details(reader: RowReader, record_type: str) -> dict:
     if record_type == "marriage":
         kind = reader.choice("registration_kind", "registration_kind")
         if kind is None and t("registration_kind") is None:
-            reader.problems.append("registration_kind: required (marriage, divorce, remarriage)")
+            reader.problems.append(("registration_kind",
+                                    "required (marriage, divorce, remarriage)"))
         return {"registration_kind": kind, "certificate_no": t("certificate_no"),
                 "registry_office": t("registry_office")}
     if record_type == "forestry_right":
@@ -200,23 +219,24 @@ def _details(reader: RowReader, record_type: str) -> dict:
 
 
 def build_document(
-    row: Mapping[str, str | None], record_type: str, date_formats: Sequence[str] = ()
-) -> tuple[dict, list[str]]:
+    row: Mapping[str, str | None], record_type: str, date_formats: Sequence[str] = (),
+    strict_dates: bool = False,
+) -> tuple[dict, list[Finding]]:
     """The record document for `row` and the warnings it carries; `RowError` if unusable.
 
     The document holds everything but `record_id` and `archive`, which the node adds when
     it serves the record: a catalogue database does not depend on the archive's code.
     """
-    reader = RowReader(row, date_formats)
+    reader = RowReader(row, date_formats, strict_dates)
     local_id = reader.text("local_id")
     if local_id is None:
-        reader.problems.append("local_id: required")
+        reader.problems.append(("local_id", "required"))
     if record_type == "forestry_right":
         parties = _holders(reader)
     else:
         parties = [p for role in PERSON_ROLES[record_type] if (p := reader.person(role))]
     if not parties:
-        reader.problems.append("no party: the record names nobody")
+        reader.problems.append(("parties", "the record names nobody"))
     document = {
         "local_id": local_id,
         "record_type": record_type,
@@ -234,5 +254,5 @@ def build_document(
         "digitized_pages": reader.integer("digitized_pages"),
     }
     if reader.problems:
-        raise RowError(reader.problems)
+        raise RowError(reader.problems, reader.warnings)
     return document, reader.warnings

@@ -1,30 +1,102 @@
-"""Mapping files: how a legacy catalogue's rows become standard rows (docs/import-mapping.md)."""
+"""Mappings: how a legacy catalogue's rows become standard rows (docs/import-mapping.md).
 
+`Mapping_.apply` turns one legacy row into a standard row and says, as notes, everything it
+did to an identity that the engineer should see: an id number that a spreadsheet had kept
+as a number and that lost digits, a split that gave more parts than it has columns, a
+pattern that did not match, text where a character was lost. Loading and checking a
+mapping file is `nodes/importing/mapping_file.py`.
+"""
+
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import yaml
-
-from nodes.importing.columns import columns_for
+from nodes.importing.cells import cell_text, damaged_text, id_cell
 
 
 class MappingError(Exception):
-    """The mapping file itself is wrong; nothing is imported."""
+    """The mapping (or the file it is applied to) does not fit; nothing is imported."""
+
+
+NAME_COLUMNS = ("_name", "holder_names")
+Note = tuple[str, str]  # (where: a standard column or a legacy header, what)
+
+# Brackets and spaces around a split part: `陈建国(5105...)` split on `(` leaves `5105...)`.
+_PART_EDGES = " \t\u3000()（）[]【】〔〕｛｝{}<>《》〈〉「」『』"
+# An ASCII punctuation mark and its full-width form (U+FF01..U+FF5E) are the same separator.
+_FULL_WIDTH_OFFSET = 0xFEE0
+
+
+def separator_pattern(separator: str) -> re.Pattern[str]:
+    """A separator as written, or with any character in its full-width form; any run of
+    spaces of any width when it is a space."""
+    if separator.strip() == "":
+        return re.compile(r"[\s\u3000]+")
+    parts = []
+    for char in separator:
+        forms = {char}
+        if "!" <= char <= "~":
+            forms.add(chr(ord(char) + _FULL_WIDTH_OFFSET))
+        elif "\uff01" <= char <= "\uff5e":
+            forms.add(chr(ord(char) - _FULL_WIDTH_OFFSET))
+        parts.append("[" + "".join(re.escape(f) for f in sorted(forms)) + "]")
+    return re.compile(r"\s*" + "".join(parts) + r"\s*")
 
 
 @dataclass(frozen=True)
 class Split:
+    """One legacy column spread over several standard columns: by a separator into `into`,
+    or by a regular expression whose named groups are standard columns."""
+
     source: str
-    separator: str
-    into: tuple[str, ...]
+    separator: str | None = None
+    into: tuple[str, ...] = ()
+    pattern: re.Pattern[str] | None = None
+
+    def parts(self, text: str) -> tuple[dict[str, str], Note | None]:
+        if self.pattern is not None:
+            found = self.pattern.search(text)
+            if found is None:
+                return {}, (self.source, f"{text!r} does not match the mapping's pattern: "
+                                         f"{', '.join(self.pattern.groupindex)} left empty")
+            return {k: v.strip(_PART_EDGES) for k, v in found.groupdict().items() if v}, None
+        pieces = [p.strip(_PART_EDGES) for p in separator_pattern(self.separator or ";")
+                  .split(text)]
+        pieces = [p for p in pieces if p] if len(pieces) > len(self.into) else pieces
+        note = None
+        if len(pieces) > len(self.into):
+            extra = " ".join(pieces[len(self.into):])
+            note = (self.source, f"{text!r} split into {len(pieces)} parts for "
+                                 f"{len(self.into)} columns: {extra!r} was not imported")
+        return {column: piece for column, piece in zip(self.into, pieces, strict=False)
+                if piece}, note
+
+
+@dataclass(frozen=True)
+class SkipRule:
+    """Rows to leave out, such as a totals row: a regular expression on one column's cell,
+    or (no column) on the row's first non-empty cell."""
+
+    matches: re.Pattern[str]
+    column: str | None = None
+
+    def applies(self, row: Mapping[str, object]) -> bool:
+        if self.column is not None:
+            text = cell_text(row.get(self.column))
+        else:
+            text = next((t for value in row.values() if (t := cell_text(value))), None)
+        return text is not None and self.matches.search(text) is not None
+
+    def describe(self) -> str:
+        where = f"column {self.column}" if self.column else "first cell"
+        return f"skip_rows: {where} matches {self.matches.pattern!r}"
 
 
 @dataclass(frozen=True)
 class Mapping_:
     record_type: str | None = None
     format: str | None = None
-    encoding: str = "utf-8-sig"
+    encoding: str | None = None  # None: detected (nodes/importing/encodings.py)
     delimiter: str = ","
     sheet: str | None = None
     header_row: int = 1
@@ -33,94 +105,75 @@ class Mapping_:
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     constants: dict[str, str | None] = field(default_factory=dict)
     date_formats: tuple[str, ...] = ()
+    skip_rows: tuple[SkipRule, ...] = ()
+    strict_dates: bool = False
     identity: bool = False
 
-    def apply(self, legacy: Mapping[str, object]) -> dict[str, str | None]:
-        """The standard row for one legacy row (column -> text, None or empty if unknown)."""
+    def apply(self, legacy: Mapping[str, object]) -> tuple[dict[str, str | None], list[Note]]:
+        """The standard row for one legacy row (column -> text, None or empty if unknown),
+        and the notes on what was changed or left out."""
+        notes: list[Note] = []
         if self.identity:
             row = dict(legacy)  # the standard CSV: RowReader.text strips as it reads
+            for column, value in row.items():
+                if value and column.endswith(("id_number", "id_numbers")):
+                    row[column] = _id_text(column, column, value, notes)
         else:
             row = {}
             for standard, sources in self.columns.items():
-                parts = [t for s in sources if (t := _text(legacy.get(s))) is not None]
-                row[standard] = ";".join(parts) if parts else None
+                is_id = standard.endswith(("id_number", "id_numbers"))
+                parts = [_id_text(standard, s, legacy.get(s), notes) if is_id
+                         else cell_text(legacy.get(s)) for s in sources]
+                # several columns make one ';' list, position by position: the co-holder's
+                # id number stays the co-holder's when the holder's cell is empty
+                row[standard] = ";".join(p or "" for p in parts) if any(parts) else None
             for split in self.splits:
-                pieces = (_text(legacy.get(split.source)) or "").split(split.separator)
-                for index, column in enumerate(split.into):
-                    piece = pieces[index].strip() if index < len(pieces) else ""
-                    row[column] = piece or row.get(column)
+                text = cell_text(legacy.get(split.source))
+                if text is None:
+                    continue
+                parts, note = split.parts(text)
+                if note:
+                    notes.append(note)
+                for column, piece in parts.items():
+                    row[column] = (_id_text(column, split.source, piece, notes)
+                                   if column.endswith(("id_number", "id_numbers")) else piece)
         for column, value in self.constants.items():
             row[column] = value
         for column, table in self.values.items():
             value = row.get(column)
             if value is not None:
                 row[column] = ";".join(table.get(v.strip(), v.strip()) for v in value.split(";"))
-        return row
+        for column, value in row.items():
+            if value and ("?" in value or "？" in value or "\ufffd" in value) and (
+                    found := damaged_text(value, column.endswith(NAME_COLUMNS))):
+                notes.append((self.where(column), found))
+        return row, notes
+
+    def skip_reason(self, legacy: Mapping[str, object]) -> str | None:
+        for rule in self.skip_rows:
+            if rule.applies(legacy):
+                return rule.describe()
+        return None
 
     def headers_needed(self) -> set[str]:
         needed = {source for sources in self.columns.values() for source in sources}
-        return needed | {split.source for split in self.splits}
+        needed |= {split.source for split in self.splits}
+        return needed | {rule.column for rule in self.skip_rows if rule.column}
+
+    def where(self, column: str) -> str:
+        """A standard column as the engineer knows it: with the legacy header it came from."""
+        sources = list(self.columns.get(column, ()))
+        sources += [s.source for s in self.splits
+                    if column in s.into or (s.pattern and column in s.pattern.groupindex)]
+        return f"{column} ({', '.join(sources)})" if sources and sources != [column] else column
 
 
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if hasattr(value, "isoformat"):
-        value = value.isoformat()[:10]  # type: ignore[union-attr]
-    text = str(value).strip()
-    return text or None
+def _id_text(column: str, header: str, value: object, notes: list[Note]) -> str | None:
+    text, problem = id_cell(value)
+    if problem:
+        where = column if header == column else f"{column} ({header})"
+        notes.append((where, problem))
+    return text
 
 
 STANDARD = Mapping_(identity=True)
-
-
-def load_mapping(path: Path, record_type: str) -> Mapping_:
-    try:
-        raw = yaml.safe_load(Path(path).read_text("utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise MappingError(f"{path}: cannot read the mapping: {exc}") from exc
-    if not isinstance(raw, dict):
-        raise MappingError(f"{path}: a mapping file is a YAML mapping of settings")
-    if raw.get("record_type") not in (None, record_type):
-        raise MappingError(
-            f"{path}: the mapping is for {raw['record_type']!r}, the import for {record_type!r}"
-        )
-    allowed = set(columns_for(record_type))
-
-    def check(column: str, where: str) -> str:
-        if column not in allowed:
-            raise MappingError(f"{path}: {where}: {column!r} is not a column of {record_type}")
-        return column
-
-    columns = {
-        check(k, "columns"): tuple(v) if isinstance(v, list) else (str(v),)
-        for k, v in (raw.get("columns") or {}).items()
-    }
-    splits = tuple(
-        Split(str(s["source"]), str(s.get("separator", ";")),
-              tuple(check(c, "split") for c in s["into"]))
-        for s in raw.get("split") or []
-    )
-    values = {
-        check(k, "values"): {str(a): str(b) for a, b in (v or {}).items()}
-        for k, v in (raw.get("values") or {}).items()
-    }
-    constants = {check(k, "constants"): str(v).strip() or None
-                 for k, v in (raw.get("constants") or {}).items()}
-    if "local_id" not in columns and "local_id" not in constants:
-        raise MappingError(f"{path}: columns must name the legacy column for local_id")
-    return Mapping_(
-        record_type=record_type,
-        format=raw.get("format"),
-        encoding=str(raw.get("encoding", "utf-8-sig")),
-        delimiter=str(raw.get("delimiter", ",")),
-        sheet=raw.get("sheet"),
-        header_row=int(raw.get("header_row", 1)),
-        columns=columns,
-        splits=splits,
-        values=values,
-        constants=constants,
-        date_formats=tuple(raw.get("date_formats") or ()),
-    )

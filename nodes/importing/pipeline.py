@@ -16,44 +16,50 @@ from itertools import count
 from multiprocessing import get_context
 from pathlib import Path
 
+from nodes.importing.encodings import Encoding
 from nodes.importing.mapping import Mapping_
-from nodes.importing.prepare import Outcome, PreparedRow, chunks, prepare_chunk
+from nodes.importing.prepare import KINDS, Outcome, chunks, prepare_chunk
 from nodes.importing.readers import file_format, read_rows
 
 READER_PROCESS_MIN_BYTES = 4_000_000  # about 15,000 standard rows
 QUEUE_CHUNKS = 4
 
 
-def prepared_chunks(path: Path, record_type: str, mapping: Mapping_) -> Iterator[list[Outcome]]:
+def prepared_chunks(path: Path, record_type: str, mapping: Mapping_,
+                    encoding: Encoding | None = None) -> Iterator[list[Outcome]]:
     cores = os.cpu_count() or 1
     if path.stat().st_size < READER_PROCESS_MIN_BYTES or cores < 2:
-        for chunk in chunks(read_rows(path, mapping)):
+        for chunk in chunks(read_rows(path, mapping, encoding)):
             yield prepare_chunk(chunk, record_type, mapping)
         return
     # Parsing a spreadsheet costs more than preparing its rows: read it only once.
     readers = 1 if file_format(path, mapping) == "xlsx" else min(cores, 2)
-    yield from _from_reader_processes(path, record_type, mapping, readers)
+    yield from _from_reader_processes(path, record_type, mapping, encoding, readers)
 
 
-def _read_and_prepare(path: Path, record_type: str, mapping: Mapping_, index: int,
-                      readers: int, out) -> None:  # type: ignore[no-untyped-def]
+def _read_and_prepare(path: Path, record_type: str, mapping: Mapping_,
+                      encoding: Encoding | None, index: int, readers: int,
+                      out) -> None:  # type: ignore[no-untyped-def]
     try:
-        for number, chunk in enumerate(chunks(read_rows(path, mapping))):
+        for number, chunk in enumerate(chunks(read_rows(path, mapping, encoding))):
             if number % readers == index:
                 prepared = prepare_chunk(chunk, record_type, mapping)
-                out.put(("chunk", marshal.dumps([tuple(item) for item in prepared])))
+                out.put(("chunk", marshal.dumps([(KINDS.index(type(item)), tuple(item))
+                                                 for item in prepared])))
     except Exception as exc:  # handed to the writer, which raises it as its own
         out.put(("error", exc))
     out.put(("done", None))
 
 
 def _from_reader_processes(path: Path, record_type: str, mapping: Mapping_,
-                           readers: int) -> Iterator[list[Outcome]]:
+                           encoding: Encoding | None, readers: int
+                           ) -> Iterator[list[Outcome]]:
     context = get_context("spawn")  # no fork: the parent may hold threads and connections
     channels = [context.Queue(maxsize=QUEUE_CHUNKS) for _ in range(readers)]
     processes = [
         context.Process(target=_read_and_prepare, name=f"liancha-import-reader-{index}",
-                        args=(path, record_type, mapping, index, readers, channel),
+                        args=(path, record_type, mapping, encoding, index, readers,
+                              channel),
                         daemon=True)
         for index, channel in enumerate(channels)
     ]
@@ -66,8 +72,7 @@ def _from_reader_processes(path: Path, record_type: str, mapping: Mapping_,
                 return
             if kind == "error":
                 raise payload
-            yield [PreparedRow(*item) if len(item) == len(PreparedRow._fields) else item
-                   for item in marshal.loads(payload)]
+            yield [KINDS[kind](*item) for kind, item in marshal.loads(payload)]
     finally:
         for process in processes:
             if process.is_alive():

@@ -11,8 +11,10 @@ from typing import NamedTuple
 
 import orjson
 
+from nodes.importing.cells import cell_text
 from nodes.importing.documents import RowError, build_document
 from nodes.importing.mapping import Mapping_
+from nodes.importing.readers import ROW_ERROR, SKIPPED
 from nodes.indexing import date_range, party_rows
 
 BATCH_SIZE = 2000
@@ -33,14 +35,31 @@ class PreparedRow(NamedTuple):
     values: tuple  # in RECORD_COLUMNS order
     parties: list[tuple]  # each in PARTY_COLUMNS order
     warnings: list[str]
+    file_no: str | None = None
+    source: tuple | None = None  # ((legacy header, text), ...) when there are warnings
 
     @property
     def content_hash(self) -> str:
         return self.values[5]
 
 
-Rejected = tuple[int, str]  # (line, reason)
-Outcome = PreparedRow | Rejected
+class Rejected(NamedTuple):
+    line: int
+    reason: str
+    local_id: str | None = None
+    file_no: str | None = None
+    warnings: list[str] = []
+    source: tuple = ()
+
+
+class Skipped(NamedTuple):
+    line: int
+    reason: str
+    source: tuple = ()
+
+
+Outcome = PreparedRow | Rejected | Skipped
+KINDS = (PreparedRow, Rejected, Skipped)
 
 
 def chunks(rows: Iterator[tuple[int, dict]]) -> Iterator[list[tuple[int, dict]]]:
@@ -50,21 +69,41 @@ def chunks(rows: Iterator[tuple[int, dict]]) -> Iterator[list[tuple[int, dict]]]
 
 def prepare_chunk(chunk: list[tuple[int, dict]], record_type: str,
                   mapping: Mapping_) -> list[Outcome]:
-    outcomes: list[Outcome] = []
-    for line, legacy in chunk:
-        if "__width_error__" in legacy:
-            outcomes.append((line, str(legacy["__width_error__"])))
-            continue
-        try:
-            document, warnings = build_document(mapping.apply(legacy), record_type,
-                                                mapping.date_formats)
-        except RowError as exc:
-            outcomes.append((line, str(exc)))
-            continue
-        encoded = orjson.dumps(document)
-        event_start, event_end = date_range(document["event_date"])
-        values = (record_type, document["local_id"], event_start, event_end,
-                  document["access"], hashlib.sha256(encoded).hexdigest(), encoded.decode())
-        parties = [_party_tuple(party) for party in party_rows(document)]
-        outcomes.append(PreparedRow(line, document["local_id"], values, parties, warnings))
-    return outcomes
+    return [_prepare(line, legacy, record_type, mapping) for line, legacy in chunk]
+
+
+def _prepare(line: int, legacy: dict, record_type: str, mapping: Mapping_) -> Outcome:
+    if legacy.get(SKIPPED):
+        return Skipped(line, str(legacy[SKIPPED]), _source(legacy))
+    row, notes = mapping.apply(legacy)
+    warnings = [f"{where}: {what}" for where, what in notes]
+    if ROW_ERROR in legacy:
+        return Rejected(line, str(legacy[ROW_ERROR]), _clean(row.get("local_id")),
+                        _clean(row.get("file_no")), warnings, _source(legacy))
+    try:
+        document, findings = build_document(row, record_type, mapping.date_formats,
+                                            mapping.strict_dates)
+    except RowError as exc:
+        return Rejected(line, "; ".join(f"{mapping.where(c)}: {w}" for c, w in exc.reasons),
+                        _clean(row.get("local_id")), _clean(row.get("file_no")),
+                        warnings + [f"{mapping.where(c)}: {w}" for c, w in exc.warnings],
+                        _source(legacy))
+    warnings += [f"{mapping.where(c)}: {w}" for c, w in findings]
+    encoded = orjson.dumps(document)
+    event_start, event_end = date_range(document["event_date"])
+    values = (record_type, document["local_id"], event_start, event_end,
+              document["access"], hashlib.sha256(encoded).hexdigest(), encoded.decode())
+    parties = [_party_tuple(party) for party in party_rows(document)]
+    return PreparedRow(line, document["local_id"], values, parties, warnings,
+                       document["reference"]["file_no"],
+                       _source(legacy) if warnings else None)
+
+
+def _clean(value: str | None) -> str | None:
+    return value.strip() or None if value else None
+
+
+def _source(legacy: dict) -> tuple:
+    """The row's cells as the catalogue has them, for the report."""
+    return tuple((str(header), text) for header, value in legacy.items()
+                 if not str(header).startswith("__") and (text := cell_text(value)))

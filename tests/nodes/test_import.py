@@ -8,7 +8,8 @@ import yaml
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from nodes.importing.mapping import MappingError, load_mapping
+from nodes.importing.mapping import MappingError
+from nodes.importing.mapping_file import load_mapping
 from nodes.models import Party, Record
 from nodes.services.importer import import_file
 from nodes.storage import make_engine, upgrade_schema
@@ -54,14 +55,34 @@ def test_bad_rows_are_reported_by_line_and_the_rest_lands(importer, database_url
         marriage_row("M1"),
         marriage_row("M6"),
     ])
-    assert report.inserted == 2
+    assert report.inserted == 3
     lines = dict(report.rejected)
-    assert sorted(lines) == [3, 4, 5, 6]
-    assert "event_date" in lines[3]
+    assert sorted(lines) == [4, 5, 6]
     assert "registration_kind" in lines[4] and "pages" in lines[4]
     assert "local_id: required" in lines[5]
     assert "already appears on line 2" in lines[6]
-    assert [d["local_id"] for d in stored(database_url)] == ["M1", "M6"]
+    # a date that cannot be read is kept unknown, with a warning on its line
+    assert dict(report.warnings)[3].startswith("event_date:")
+    assert "kept as unknown" in dict(report.warnings)[3]
+    documents = stored(database_url)
+    assert [d["local_id"] for d in documents] == ["M1", "M2", "M6"]
+    assert documents[1]["event_date"] is None
+
+
+def test_strict_dates_reject_a_date_that_cannot_be_read(database_url, tmp_path: Path):
+    from tests.live import write_csv
+
+    data = write_csv(tmp_path / "m.csv", "marriage",
+                     [marriage_row("M1", event_date="1978-13-01"), marriage_row("M2")])
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("strict_dates: true\ncolumns: {local_id: local_id, husband_name: "
+                       "husband_name, wife_name: wife_name, event_date: event_date, "
+                       "registration_kind: registration_kind}\n", "utf-8")
+    engine = make_engine(database_url)
+    upgrade_schema(engine)
+    report = import_file(engine, "marriage", data, load_mapping(mapping, "marriage"))
+    engine.dispose()
+    assert report.inserted == 1 and [line for line, _ in report.rejected] == [2]
 
 
 def test_a_bad_check_character_is_kept_with_a_warning(importer, database_url):

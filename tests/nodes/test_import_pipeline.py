@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from nodes.importing import pipeline
-from nodes.importing.mapping import MappingError, load_mapping
+from nodes.importing.mapping import MappingError
+from nodes.importing.mapping_file import load_mapping
 from nodes.models import Record
 from nodes.services.importer import import_file
 from nodes.storage import make_engine, upgrade_schema
@@ -19,7 +20,8 @@ ROWS = 5000  # three chunks at least
 
 def catalogue_rows() -> list[dict[str, str]]:
     rows = [marriage_row(f"M{i:05d}", husband_name=f"张{'国华明'[i % 3]}") for i in range(ROWS)]
-    rows[10]["event_date"] = "1978-13"          # rejected, first chunk
+    rows[10]["event_date"] = "1978-13"          # kept, date unknown: a warning, first chunk
+    rows[20]["pages"] = "two"                    # rejected, first chunk
     rows[2500]["registration_kind"] = "engaged"  # rejected, second chunk
     rows[4500]["local_id"] = "M00007"            # repeats a row of the first chunk
     return rows
@@ -41,9 +43,10 @@ def run(tmp_path: Path, name: str, reader_processes: bool, monkeypatch) -> tuple
 def test_reader_processes_give_the_same_report_and_records(tmp_path, monkeypatch):
     here, here_documents = run(tmp_path, "inline", False, monkeypatch)
     there, there_documents = run(tmp_path, "spawned", True, monkeypatch)
-    assert there.rejected == here.rejected
-    assert [line for line, _ in there.rejected] == [12, 2502, 4502]
+    assert there.findings == here.findings
+    assert [line for line, _ in there.rejected] == [22, 2502, 4502]
     assert "already appears on line 9" in dict(there.rejected)[4502]
+    assert [line for line, _ in there.warnings] == [12]
     assert (there.inserted, there.updated, there.unchanged) == (ROWS - 3, 0, 0)
     assert there_documents == here_documents
 

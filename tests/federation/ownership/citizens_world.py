@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 from federation.ownership import NameContext, weigh
 from generator.catalogues import generate
 from nodes.config import NodeSettings
-from nodes.importing.mapping import STANDARD, load_mapping
+from nodes.importing.mapping import STANDARD
+from nodes.importing.mapping_file import load_mapping
 from nodes.services.importer import import_file
 from nodes.services.search import search
 from nodes.storage import make_engine, upgrade_schema
