@@ -30,23 +30,23 @@ def pinyin_keys(name: str) -> list[str]:
     return sorted({pinyin_key(name), *map(pinyin_key, substitute_equivalents(name))})
 
 
-def party_rows(document: dict) -> list[dict]:
+PARTY_COLUMNS = ("role", "name", "name_written", "name_pinyin", "id_number", "id_body",
+                 "id_valid", "id_was_15", "birth_start", "birth_end", "gender")
+
+
+def party_rows(document: dict) -> list[tuple]:
+    """The index rows of a record's parties, each a tuple in PARTY_COLUMNS order (a tuple:
+    the importer makes a million of them and sends them between processes)."""
     rows = []
     for party in document["parties"]:
         id_number = party.get("id_number")
-        raw = (party.get("id_number_raw") or "").strip()
-        birth_start, birth_end = date_range(party.get("birth_date"))
-        rows.append({
-            "role": party["role"],
-            "name": party["name"],
-            "name_written": written_form(party["name_raw"]),
-            "name_pinyin": pinyin_key(party["name"]),
-            "id_number": id_number,
-            "id_body": id_number[:17] if id_number else None,
-            "id_valid": party.get("id_number_valid"),
-            "id_was_15": bool(id_number) and len(raw) == 15 and to_15(id_number) == raw,
-            "birth_start": birth_start,
-            "birth_end": birth_end,
-            "gender": party.get("gender") or "U",
-        })
+        raw = party.get("id_number_raw")
+        name = party["name"]
+        rows.append((
+            party["role"], name, written_form(party["name_raw"]), pinyin_key(name),
+            id_number, id_number[:17] if id_number else None, party.get("id_number_valid"),
+            bool(id_number) and raw is not None and len(raw.strip()) == 15
+            and to_15(id_number) == raw.strip(),
+            *date_range(party.get("birth_date")), party.get("gender") or "U",
+        ))
     return rows

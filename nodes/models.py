@@ -36,10 +36,9 @@ class Record(Base):
     access: Mapped[str] = mapped_column(String(12))
     content_hash: Mapped[str] = mapped_column(String(64))
     document: Mapped[str] = mapped_column(Text)
-    source: Mapped[str | None] = mapped_column(String(255))  # the catalogue file's name
-
-
-Index("ix_records_source", Record.record_type, Record.source)
+    # the catalogue file's name; not indexed: an index would cost every imported row, and
+    # only the end of a re-import looks records up by it
+    source: Mapped[str | None] = mapped_column(String(255))
 
 
 class WithdrawnRecord(Base):

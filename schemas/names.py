@@ -91,8 +91,11 @@ def normalize_name(raw: str | None) -> str:
     text = "".join(text.split())
     if not text.isascii():
         converter = _t2s()
-        text = "".join(part if index % 2 else converter.convert(part)
-                       for index, part in enumerate(_KEEP_AS_WRITTEN.split(text)))
+        if "乾" in text:
+            text = "".join(part if index % 2 else converter.convert(part)
+                           for index, part in enumerate(_KEEP_AS_WRITTEN.split(text)))
+        else:
+            text = converter.convert(text)
         text = text.translate(_VARIANT_TABLE)
     return _DOTS.sub(MIDDLE_DOT, text).strip(MIDDLE_DOT)
 

@@ -19,6 +19,9 @@ class MappingError(Exception):
 
 
 NAME_COLUMNS = ("_name", "holder_names")
+ID_COLUMNS = ("husband_id_number", "wife_id_number", "youth_id_number", "worker_id_number",
+              "holder_id_numbers")
+_SUSPECT = re.compile("[?？\ufffd]")  # a character lost before the file reached us
 Note = tuple[str, str]  # (where: a standard column or a legacy header, what)
 
 # Brackets and spaces around a split part: `陈建国(5105...)` split on `(` leaves `5105...)`.
@@ -115,8 +118,9 @@ class Mapping_:
         notes: list[Note] = []
         if self.identity:
             row = dict(legacy)  # the standard CSV: RowReader.text strips as it reads
-            for column, value in row.items():
-                if value and column.endswith(("id_number", "id_numbers")):
+            for column in ID_COLUMNS:
+                value = row.get(column)
+                if value and ("e" in value or "E" in value):  # only then can it be shortened
                     row[column] = _id_text(column, column, value, notes)
         else:
             row = {}
@@ -143,10 +147,10 @@ class Mapping_:
             value = row.get(column)
             if value is not None:
                 row[column] = ";".join(table.get(v.strip(), v.strip()) for v in value.split(";"))
-        for column, value in row.items():
-            if value and ("?" in value or "？" in value or "\ufffd" in value) and (
-                    found := damaged_text(value, column.endswith(NAME_COLUMNS))):
-                notes.append((self.where(column), found))
+        if _SUSPECT.search("\x00".join(filter(None, row.values()))):
+            for column, value in row.items():
+                if value and (found := damaged_text(value, column.endswith(NAME_COLUMNS))):
+                    notes.append((self.where(column), found))
         return row, notes
 
     def skip_reason(self, legacy: Mapping[str, object]) -> str | None:

@@ -26,24 +26,25 @@ QUEUE_CHUNKS = 4
 
 
 def prepared_chunks(path: Path, record_type: str, mapping: Mapping_,
-                    encoding: Encoding | None = None) -> Iterator[list[Outcome]]:
+                    encoding: Encoding | None = None,
+                    source: str | None = None) -> Iterator[list[Outcome]]:
     cores = os.cpu_count() or 1
     if path.stat().st_size < READER_PROCESS_MIN_BYTES or cores < 2:
         for chunk in chunks(read_rows(path, mapping, encoding)):
-            yield prepare_chunk(chunk, record_type, mapping)
+            yield prepare_chunk(chunk, record_type, mapping, source)
         return
     # Parsing a spreadsheet costs more than preparing its rows: read it only once.
     readers = 1 if file_format(path, mapping) == "xlsx" else min(cores, 2)
-    yield from _from_reader_processes(path, record_type, mapping, encoding, readers)
+    yield from _from_reader_processes(path, record_type, mapping, encoding, source, readers)
 
 
 def _read_and_prepare(path: Path, record_type: str, mapping: Mapping_,
-                      encoding: Encoding | None, index: int, readers: int,
-                      out) -> None:  # type: ignore[no-untyped-def]
+                      encoding: Encoding | None, source: str | None, index: int,
+                      readers: int, out) -> None:  # type: ignore[no-untyped-def]
     try:
         for number, chunk in enumerate(chunks(read_rows(path, mapping, encoding))):
             if number % readers == index:
-                prepared = prepare_chunk(chunk, record_type, mapping)
+                prepared = prepare_chunk(chunk, record_type, mapping, source)
                 out.put(("chunk", marshal.dumps([(KINDS.index(type(item)), tuple(item))
                                                  for item in prepared])))
     except Exception as exc:  # handed to the writer, which raises it as its own
@@ -52,13 +53,13 @@ def _read_and_prepare(path: Path, record_type: str, mapping: Mapping_,
 
 
 def _from_reader_processes(path: Path, record_type: str, mapping: Mapping_,
-                           encoding: Encoding | None, readers: int
+                           encoding: Encoding | None, source: str | None, readers: int
                            ) -> Iterator[list[Outcome]]:
     context = get_context("spawn")  # no fork: the parent may hold threads and connections
     channels = [context.Queue(maxsize=QUEUE_CHUNKS) for _ in range(readers)]
     processes = [
         context.Process(target=_read_and_prepare, name=f"liancha-import-reader-{index}",
-                        args=(path, record_type, mapping, encoding, index, readers,
+                        args=(path, record_type, mapping, encoding, source, index, readers,
                               channel),
                         daemon=True)
         for index, channel in enumerate(channels)

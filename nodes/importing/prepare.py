@@ -6,7 +6,6 @@ Pure (no database), so that it can run in a reader process beside the writer.
 import hashlib
 from collections.abc import Iterator
 from itertools import islice
-from operator import itemgetter
 from typing import NamedTuple
 
 import orjson
@@ -19,12 +18,7 @@ from nodes.indexing import date_range, party_rows
 
 BATCH_SIZE = 2000
 RECORD_COLUMNS = ("record_type", "local_id", "event_start", "event_end", "access",
-                  "content_hash", "document")
-PARTY_COLUMNS = ("role", "name", "name_written", "name_pinyin", "id_number", "id_body",
-                 "id_valid", "id_was_15", "birth_start", "birth_end", "gender")
-
-
-_party_tuple = itemgetter(*PARTY_COLUMNS)
+                  "content_hash", "document", "source")
 
 
 class PreparedRow(NamedTuple):
@@ -67,12 +61,14 @@ def chunks(rows: Iterator[tuple[int, dict]]) -> Iterator[list[tuple[int, dict]]]
         yield chunk
 
 
-def prepare_chunk(chunk: list[tuple[int, dict]], record_type: str,
-                  mapping: Mapping_) -> list[Outcome]:
-    return [_prepare(line, legacy, record_type, mapping) for line, legacy in chunk]
+def prepare_chunk(chunk: list[tuple[int, dict]], record_type: str, mapping: Mapping_,
+                  source: str | None = None) -> list[Outcome]:
+    """The outcome of each row; a stored record's values name the catalogue `source`."""
+    return [_prepare(line, legacy, record_type, mapping, source) for line, legacy in chunk]
 
 
-def _prepare(line: int, legacy: dict, record_type: str, mapping: Mapping_) -> Outcome:
+def _prepare(line: int, legacy: dict, record_type: str, mapping: Mapping_,
+             source: str | None) -> Outcome:
     if legacy.get(SKIPPED):
         return Skipped(line, str(legacy[SKIPPED]), _source(legacy))
     row, notes = mapping.apply(legacy)
@@ -92,8 +88,8 @@ def _prepare(line: int, legacy: dict, record_type: str, mapping: Mapping_) -> Ou
     encoded = orjson.dumps(document)
     event_start, event_end = date_range(document["event_date"])
     values = (record_type, document["local_id"], event_start, event_end,
-              document["access"], hashlib.sha256(encoded).hexdigest(), encoded.decode())
-    parties = [_party_tuple(party) for party in party_rows(document)]
+              document["access"], hashlib.sha256(encoded).hexdigest(), encoded.decode(), source)
+    parties = party_rows(document)
     return PreparedRow(line, document["local_id"], values, parties, warnings,
                        document["reference"]["file_no"],
                        _source(legacy) if warnings else None)

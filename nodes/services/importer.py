@@ -34,8 +34,9 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from nodes.importing.mapping import STANDARD, Mapping_
 from nodes.importing.pipeline import prepared_chunks
-from nodes.importing.prepare import PARTY_COLUMNS, RECORD_COLUMNS, PreparedRow, Rejected, Skipped
+from nodes.importing.prepare import RECORD_COLUMNS, PreparedRow, Rejected, Skipped
 from nodes.importing.readers import encoding_of
+from nodes.indexing import PARTY_COLUMNS
 from nodes.models import Party, Record, WithdrawnRecord
 from nodes.storage import drop_party_indexes, ensure_party_indexes
 
@@ -138,7 +139,7 @@ def _import_rows(engine: Engine, record_type: str, path: Path, mapping: Mapping_
         _relax_commit(connection)
         uncommitted = 0
         for number, outcomes in enumerate(prepared_chunks(path, record_type, mapping,
-                                                          encoding)):
+                                                          encoding, report.source)):
             batch = _accept(outcomes, seen, report)
             if batch:
                 _store(connection, record_type, batch, report, first_of_type)
@@ -155,7 +156,8 @@ def _import_rows(engine: Engine, record_type: str, path: Path, mapping: Mapping_
             if progress:
                 progress(len(outcomes))
         connection.commit()
-        report.missing = _missing(connection, record_type, report, seen)
+        if not first_of_type:  # with no record of this type before, none can be missing
+            report.missing = _missing(connection, record_type, report, seen)
 
 
 def _classify_only(engine: Engine, record_type: str, path: Path, mapping: Mapping_, encoding,
@@ -307,29 +309,26 @@ def _store(connection: Connection, record_type: str, batch: list[PreparedRow],
             Record.record_type == record_type, Record.local_id.in_(moved)
         ).values(source=report.source))
     if changed:
-        _replace(connection, record_type, changed, report.source)
+        _replace(connection, record_type, changed)
         report.updated += len(changed)
     if fresh:
-        _insert_parties(connection, zip(_insert_records(connection, record_type, fresh,
-                                                        report.source),
+        _insert_parties(connection, zip(_insert_records(connection, record_type, fresh),
                                         fresh, strict=True))
         report.inserted += len(fresh)
 
 
-def _insert_records(connection: Connection, record_type: str, fresh: list[PreparedRow],
-                    source: str) -> list[int]:
+def _insert_records(connection: Connection, record_type: str,
+                    fresh: list[PreparedRow]) -> list[int]:
     """Insert the batch's new records; their primary keys, in batch order."""
-    columns = (*RECORD_COLUMNS, "source")
     if connection.dialect.name == "postgresql":
         # Keys drawn from the table's sequence first, then one COPY: no lookup afterwards.
         pks = list(connection.exec_driver_sql(
             "SELECT nextval(pg_get_serial_sequence('records', 'pk')) "
             "FROM generate_series(1, %s)", (len(fresh),)).scalars())
-        _bulk_insert(connection, Record.__table__, ("pk", *columns),
-                     [(pk, *item.values, source) for pk, item in zip(pks, fresh, strict=True)])
+        _bulk_insert(connection, Record.__table__, ("pk", *RECORD_COLUMNS),
+                     [(pk, *item.values) for pk, item in zip(pks, fresh, strict=True)])
         return pks
-    _bulk_insert(connection, Record.__table__, columns,
-                 [(*item.values, source) for item in fresh])
+    _bulk_insert(connection, Record.__table__, RECORD_COLUMNS, [item.values for item in fresh])
     pks = dict(connection.execute(
         select(Record.local_id, Record.pk).where(
             Record.record_type == record_type,
@@ -347,14 +346,13 @@ def _local_id_in(connection: Connection, local_ids: list[str]) -> ColumnElement[
     return Record.local_id.in_(local_ids)
 
 
-def _replace(connection: Connection, record_type: str, changed: list[PreparedRow],
-             source: str) -> None:
+def _replace(connection: Connection, record_type: str, changed: list[PreparedRow]) -> None:
     pks = []
     for item in changed:
         pks.append(connection.execute(
             update(Record)
             .where(Record.record_type == record_type, Record.local_id == item.local_id)
-            .values({**dict(zip(RECORD_COLUMNS, item.values, strict=True)), "source": source})
+            .values(dict(zip(RECORD_COLUMNS, item.values, strict=True)))
             .returning(Record.pk)
         ).scalar_one())
     connection.execute(delete(Party).where(Party.record_pk.in_(pks)))

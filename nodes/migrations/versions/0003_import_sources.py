@@ -18,8 +18,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # not indexed: an index costs every imported row, and only the end of a re-import asks
     op.add_column("records", sa.Column("source", sa.String(255), nullable=True))
-    op.create_index("ix_records_source", "records", ["record_type", "source"])
     op.create_table(
         "withdrawn_records",
         sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
@@ -39,5 +39,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_withdrawn_records_local_id", "withdrawn_records")
     op.drop_table("withdrawn_records")
-    op.drop_index("ix_records_source", "records")
     op.drop_column("records", "source")
