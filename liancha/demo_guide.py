@@ -19,7 +19,7 @@ import requests
 
 from liancha.demo_setup import DEMO_PASSWORD, DemoCallers
 
-SAMPLE_PURPOSE = "proof of marriage for a property transfer (demo)"
+SAMPLE_PURPOSE = "房产过户婚姻状况证明（演示）"
 CITIZEN_PURPOSE = "退休工龄认定（演示）"
 MIN_ARCHIVES = 3
 
@@ -30,7 +30,11 @@ class Sample:
     answer: dict
     person: dict  # {id_number, name}
     holding: dict  # {code, name}: the other archive holding a record the person sees
-    record_id: str  # that record
+    record: dict  # that record, as the person's own query shows it
+
+    @property
+    def record_id(self) -> str:
+        return str(self.record["record_id"])
 
 
 def _candidates(data: Path) -> list[dict]:
@@ -77,8 +81,7 @@ def find_sample(data: Path, hub_url: str, token: str, citizen_token, kiosk_archi
                                 "Authorization": f"Bearer {citizen_token(**subject)}"}).json()
         elsewhere = [r for r in own.get("records", []) if r["archive"]["code"] != kiosk_archive]
         if elsewhere:
-            return Sample(body, answer, subject, elsewhere[0]["archive"],
-                          elsewhere[0]["record_id"])
+            return Sample(body, answer, subject, elsewhere[0]["archive"], elsewhere[0])
     return None
 
 

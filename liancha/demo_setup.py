@@ -13,6 +13,8 @@ KIOSK_DEVICE = "LZ-HALL-01"
 KIOSK_LOCATION = "泸州市政务服务中心一楼"
 PLATFORM_CLIENT = "national-platform"
 PLATFORM_NAME = "全国档案查询利用服务平台（演示）"
+SURNAMES = "王李张刘陈杨黄赵周吴徐孙马胡朱郭何罗高林"
+GIVEN_NAMES = "芳伟静强敏磊丽军洋艳勇娟杰霞涛燕明玲超婷"
 
 
 @dataclass(frozen=True)
@@ -45,11 +47,12 @@ def prepare_callers(root: Path, database_url: str, archives: list[dict],
     first = archives[0]["code"]
     callers = DemoCallers(first, prepare_keys(root / "keys" / "kiosk") / "private.pem",
                           prepare_keys(root / "keys" / "platform") / "private.pem")
-    clerks = [(callers.administrator, f"{archives[0]['name']}管理员", [(first, "admin")])]
+    names = iter(clerk_names(2 * len(archives) + 1))
+    clerks = [(callers.administrator, next(names), [(first, "admin")])]
     for archive in archives:
-        code, name = archive["code"], archive["name"]
-        clerks.append((callers.receiving_clerk(code), f"{name}受理员", [(code, "receiving")]))
-        clerks.append((callers.holding_clerk(code), f"{name}协办员", [(code, "holding")]))
+        code = archive["code"]
+        clerks.append((callers.receiving_clerk(code), next(names), [(code, "receiving")]))
+        clerks.append((callers.holding_clerk(code), next(names), [(code, "holding")]))
     with hub_session(database_url, upgrade=True) as session:
         for username, display_name, roles in clerks:
             if get_clerk(session, username) is None:
@@ -61,6 +64,14 @@ def prepare_callers(root: Path, database_url: str, archives: list[dict],
                             actor="operator:demo")
         _register_platform(session, callers.platform_key, sink_url, PlatformClient)
     return callers
+
+
+def clerk_names(count: int) -> list[str]:
+    """People's names for the demo's clerks, as colleagues and the request's history show
+    them (泸州市档案馆 受理人员 王芳): the page already names the archive and the post."""
+    return [SURNAMES[i % len(SURNAMES)] + GIVEN_NAMES[(i // len(SURNAMES) + i)
+                                                      % len(GIVEN_NAMES)]
+            for i in range(count)]
 
 
 def _register_platform(session: Session, key: Path, sink_url: str, model: type) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from certificates.wording import RECORD_TYPE_WORDS
 from liancha.demo_guide import (
     CITIZEN_PURPOSE,
     ConfirmationSample,
@@ -18,6 +19,11 @@ from liancha.demo_guide import (
 from liancha.demo_setup import DEMO_PASSWORD, PLATFORM_CLIENT, DemoCallers
 
 JSON = "-H 'Content-Type: application/json'"
+KIOSK_PURPOSE = "退休工龄认定"  # one of the kiosk's purposes (请选择用途)
+NATIONAL_PURPOSE = "继承公证（演示）"
+ACCEPT_REASON = "材料齐全，予以受理"
+ASSIST_NOTE = "已调阅原件核对"
+COMPLETE_NOTE = "请到受理窗口领取证明"
 
 
 def _json(body: dict) -> str:
@@ -32,13 +38,11 @@ def print_surface_steps(hub_url: str, callers: DemoCallers, sample: Sample, citi
     receiving, holding = callers.receiving_archive, sample.holding["code"]
     apply = {"receiving_archive": receiving, "holding_archives": [holding],
              "purpose": CITIZEN_PURPOSE}
-    national = {"subject": sample.person, "purpose": "继承公证（演示）",
+    national = {"subject": sample.person, "purpose": NATIONAL_PURPOSE,
                 "applicant": {"name": "王律师", "relation": "lawyer"},
                 "documents": [{"kind": "id_card", "number": sample.person["id_number"]},
                               {"kind": "letter_of_authorization", "note": "演示委托书"}],
                 "receiving_archive": receiving, "holding_archives": [holding]}
-    python = shlex.quote(sys.executable)
-    token_of = f"{python} -c \"import json,sys; print(json.load(sys.stdin)['access_token'])\""
     click.echo(
         f"\n2. As {sample.person['name']} in the app (a token from the app's identity "
         f"provider):\n"
@@ -55,8 +59,10 @@ def print_surface_steps(hub_url: str, callers: DemoCallers, sample: Sample, citi
         confirmation()
     click.echo(
         f"\n4. At the kiosk: open {hub_url}/kiosk/?reader={reader_url} , press 读取身份证 "
-        f"(the simulated reader holds {sample.person['name']}'s card), choose the record of "
-        f"{sample.holding['name']}, then 申请跨馆调档; 结束服务 ends the session.\n"
+        f"(the simulated reader holds {sample.person['name']}'s card). Choose the purpose "
+        f"(查询用途) first, under 请选择用途: {KIOSK_PURPOSE} (the kiosk prints and asks "
+        f"for nothing without one). Tick the record {kiosk_title(sample)} , then "
+        f"申请跨馆调档; 结束服务 ends the session.\n"
         f"\n5. As the national platform (client {PLATFORM_CLIENT}, an RFC 7523 assertion "
         f"for a token):\n"
         f"  export PLATFORM=$(curl -s {hub_url}/national/api/v1/token "
@@ -64,25 +70,61 @@ def print_surface_steps(hub_url: str, callers: DemoCallers, sample: Sample, citi
         f"-d client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer "
         f"-d client_assertion=$({liancha_for_people()} platform assertion --client-id "
         f"{PLATFORM_CLIENT} --key {shlex.quote(str(callers.platform_key))} --audience "
-        f"{hub_url}/national/api/v1/token) | {token_of})\n"
+        f"{hub_url}/national/api/v1/token) | {_field('access_token')})\n"
         f"  curl -s {hub_url}/national/api/v1/requests -H \"Authorization: Bearer $PLATFORM\" "
         f"-H 'Idempotency-Key: demo-1' {JSON} -d {_json(national)}\n"
         f"Send it again: the same request comes back and nothing new is filed. Each change "
-        f"of state is pushed, signed, to the platform (see its log).\n"
-        f"\n6. The clerks move each request: in the workbench ({hub_url}/workbench/) log in as "
-        f"{callers.receiving_clerk(receiving)} and 受理; as {callers.holding_clerk(holding)}, "
-        f"检索本馆, tick the records found and 查到（出具证明）; as "
-        f"{callers.receiving_clerk(receiving)} again, 办结. Or by API:\n"
-        f"  export CLERK=$(curl -s {hub_url}/clerk/api/v1/login {JSON} -d "
-        f"'{{\"username\": \"{callers.receiving_clerk(receiving)}\", \"password\": "
-        f"\"{DEMO_PASSWORD}\"}}' | {python} -c \"import json,sys; "
-        f"print(json.load(sys.stdin)['token'])\")\n"
-        f"  curl -s -X POST {hub_url}/clerk/api/v1/requests/REQUEST_NO/accept "
-        f"-H \"Authorization: Bearer $CLERK\" {JSON} -d '{{}}'\n"
-        f"(then .../search and .../assist as {callers.holding_clerk(holding)}, .../complete "
-        f"as {callers.receiving_clerk(receiving)}: {hub_url}/clerk/docs). Each sees only "
-        f"what its role allows: {callers.holding_clerk(holding)} cannot accept, the app "
-        f"shows the citizen no clerk's name.")
+        f"of state is pushed, signed, to the platform (see its log).")
+    print_clerk_api_steps(hub_url, callers, sample)
+
+
+def print_clerk_api_steps(hub_url: str, callers: DemoCallers, sample: Sample) -> None:
+    """Step 6, each clerk's step by API with the body it takes: runnable as printed once
+    REQUEST_NO (and, for 协办, QUERY_ID) are filled in from the answers before it."""
+    receiving, holding = callers.receiving_clerk(callers.receiving_archive), \
+        callers.holding_clerk(sample.holding["code"])
+    steps = f"{hub_url}/clerk/api/v1/requests/REQUEST_NO"
+    login = f"{hub_url}/clerk/api/v1/login {JSON} -d"
+    found = {"outcome": "found", "query_id": "QUERY_ID", "record_ids": [sample.record_id],
+             "note": ASSIST_NOTE}
+    click.echo(
+        f"\n6. The clerks move each request (REQUEST_NO: its request_no): in the workbench "
+        f"({hub_url}/workbench/) log in as {receiving} and 受理; as {holding}, 检索本馆, tick "
+        f"the records found and 协办：查到（出具证明）; as {receiving} again, 办结. Its "
+        f"办理记录 names each step and who took it. Or by the clerk API "
+        f"({hub_url}/clerk/docs), a token for each clerk:\n"
+        f"  export RECEIVING=$(curl -s {login} "
+        f"{_json({'username': receiving, 'password': DEMO_PASSWORD})} | {_field('token')})\n"
+        f"  export HOLDING=$(curl -s {login} "
+        f"{_json({'username': holding, 'password': DEMO_PASSWORD})} | {_field('token')})\n"
+        f"受理 (accept), by {receiving}; {holding} may not (403):\n"
+        f"  curl -s -X POST {steps}/accept -H \"Authorization: Bearer $RECEIVING\" {JSON} "
+        f"-d {_json({'reason': ACCEPT_REASON})}\n"
+        f"检索本馆 (search), by {holding}: QUERY_ID is the query_id it answers, and "
+        f"its records include {sample.record_id}:\n"
+        f"  curl -s -X POST {steps}/search -H \"Authorization: Bearer $HOLDING\" {JSON} "
+        f"-d '{{}}'\n"
+        f"协办：查到 (assist, found): {sample.holding['name']} certifies that record in its "
+        f"own name:\n"
+        f"  curl -s -X POST {steps}/assist -H \"Authorization: Bearer $HOLDING\" {JSON} "
+        f"-d {_json(found)}\n"
+        f"办结 (complete), by {receiving}, once every archive asked has answered:\n"
+        f"  curl -s -X POST {steps}/complete -H \"Authorization: Bearer $RECEIVING\" {JSON} "
+        f"-d {_json({'note': COMPLETE_NOTE})}\n"
+        f"Each sees only what its role allows; the app shows the citizen no clerk's name.")
+
+
+def kiosk_title(sample: Sample) -> str:
+    """The sample record's line on the kiosk's list (kiosk.js: type, archive, date)."""
+    record = sample.record
+    kind = RECORD_TYPE_WORDS.get(record["record_type"], record["record_type"])
+    return f"{kind}档案 · {sample.holding['name']} · {record.get('event_date') or '日期不详'}"
+
+
+def _field(name: str) -> str:
+    """A pipe's end printing one field of the JSON answer (a token)."""
+    return (f"{shlex.quote(sys.executable)} -c \"import json,sys; "
+            f"print(json.load(sys.stdin)['{name}'])\"")
 
 
 def print_confirmation_steps(hub_url: str, callers: DemoCallers, sample: ConfirmationSample,

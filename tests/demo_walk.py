@@ -18,6 +18,10 @@ class Walkthrough:
         self.kiosk_url = re.search(r"kiosk page\s+(\S+)", printed).group(1)
         asked = re.search(r"Ask (\S+) \((\d{6})\) through (\d{6})", printed)
         self.holding_name, self.holding, self.receiving = asked.groups()
+        self.receiving_name = re.search(rf"^  {self.receiving} (\S+)\s+pid", printed,
+                                        re.M).group(1)
+        self.kiosk_purpose = re.search(r"under 请选择用途: (\S+) ", printed).group(1)
+        self.kiosk_record = re.search(r"Tick the record (.+?) , then", printed).group(1)
 
     def export(self, name: str) -> str:
         return re.search(rf"export {name}=(\S+)", self.printed).group(1)
@@ -68,21 +72,29 @@ class Walkthrough:
         return (json.loads(shell(submit, PLATFORM=token)),
                 json.loads(shell(submit, PLATFORM=token)))
 
-    def clerks_complete(self, number: str) -> None:
-        """受理 by the receiving archive, 协办 by the holding one, 办结 by the receiving."""
-        receiving = self._login(f"shouli-{self.receiving}")
-        holding = self._login(f"xiezhu-{self.holding}")
-        assert self._post(holding, number, "accept").status_code == 403  # not its step
-        assert self._post(receiving, number, "accept").status_code == 200
-        found = self._post(holding, number, "search").json()
-        ids = [r["record_id"] for p in found["persons"] if p["is_subject"]
-               for r in p["records"] if r["record_id"].startswith(self.holding + "/")]
-        assert ids, found
-        assisted = self._post(holding, number, "assist", {
-            "outcome": "found", "query_id": found["query_id"], "record_ids": ids})
-        assert assisted.status_code == 200, assisted.text
-        done = self._post(receiving, number, "complete")
-        assert done.status_code == 200 and done.json()["state"] == "completed", done.text
+    def clerks_complete(self, number: str, shell: Callable[..., str]) -> None:
+        """Step 6 as printed, for one request: each clerk's token, 受理 by the receiving
+        archive (not by the holding one), 检索本馆 and 协办：查到 by the holding one, 办结 by
+        the receiving one; REQUEST_NO and QUERY_ID filled in from the answers."""
+        tokens = {name: shell(f"{self.command(f'export {name}=')}; echo \"${name}\"").strip()
+                  for name in ("RECEIVING", "HOLDING")}
+        assert self._post(tokens["HOLDING"], number, "accept").status_code == 403
+
+        def step(name: str, query_id: str = "") -> dict:
+            line = self.command(f"/REQUEST_NO/{name} ").replace("REQUEST_NO", number)
+            answer = json.loads(shell(line.replace("QUERY_ID", query_id), **tokens))
+            assert "status" not in answer, (line, answer)  # not a problem+json
+            return answer
+
+        assert step("accept")["state"] == "accepted"
+        found = step("search")
+        record_id = re.search(r'"record_ids": \["([^"]+)"\]', self.printed).group(1)
+        assert record_id in {r["record_id"] for r in found["records"]}, found
+        assisted = step("assist", found["query_id"])
+        part = next(p for p in assisted["holding_archives"] if p["code"] == self.holding)
+        assert part["state"] == "found" and part["certificate_no"], assisted
+        done = step("complete")
+        assert done["state"] == "completed" and done["certificate_nos"], done
 
     def check_callbacks(self, number: str) -> None:
         log = self.root / "logs" / "platform-sink.log"

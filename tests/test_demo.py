@@ -21,6 +21,7 @@ import requests
 import zxingcpp
 
 from tests.demo_walk import Walkthrough
+from tests.federation.workbench.test_history import RAW
 
 pytestmark = pytest.mark.slow
 NODES = 10
@@ -88,16 +89,19 @@ def chromium_page() -> Iterator:  # type: ignore[type-arg]
 
 
 def kiosk_request(walk: Walkthrough) -> str:
-    """At the kiosk page in Chromium: read the card, choose the record held elsewhere,
-    申请跨馆调档, 结束服务. The request number the page shows."""
+    """At the kiosk page in Chromium, as step 4 says: read the card, choose the purpose
+    (nothing is asked without one), the record held elsewhere, 申请跨馆调档, 结束服务. The
+    request number the page shows."""
     from playwright.sync_api import expect
 
     with chromium_page() as page:
         page.goto(walk.kiosk_url)
         page.get_by_role("button", name="读取身份证").click()
         expect(page.get_by_role("heading", name="我的档案")).to_be_visible()
-        page.get_by_role("radio", name="其他").check()  # the purpose
-        page.locator("#record-list li").filter(has_text=walk.holding_name).first.click()
+        page.locator("#record-list li").filter(has_text=walk.kiosk_record).first.click()
+        page.get_by_role("button", name="申请跨馆调档").click()
+        expect(page.get_by_role("alert")).to_contain_text("请先选择用途")
+        page.get_by_role("radio", name=walk.kiosk_purpose).check()
         page.get_by_role("button", name="申请跨馆调档").click()
         expect(page.get_by_role("heading", name="跨馆调档申请已提交")).to_be_visible()
         number = page.locator("#request-no").inner_text()
@@ -125,6 +129,34 @@ def confirm_in_the_workbench(walk: Walkthrough, username: str, number: str) -> i
             expect(page.locator(".done")).to_contain_text("核实结论已记录")
         expect(page.locator("#to-confirm")).to_contain_text("已确认属于申请人")
         return waiting
+
+
+def check_history_pages(walk: Walkthrough, numbers: tuple[str, str, str]) -> None:
+    """Each request's 办理记录 in the workbench, in Chromium: who took each step by archive,
+    post and name, the steps in Chinese; no identity string, no action code."""
+    from playwright.sync_api import expect
+
+    with chromium_page() as page:
+        page.goto(f"{walk.hub_url}/workbench/")
+        page.get_by_label("用户名").fill(f"shouli-{walk.receiving}")
+        page.get_by_label("密码").fill("liancha-demo")
+        page.get_by_role("button", name="登录").click()
+        expect(page.get_by_role("heading", name="工作台")).to_be_visible()
+        shown = []
+        for number in numbers:
+            page.goto(f"{walk.hub_url}/workbench/requests/{number}")
+            shown.append(page.locator("#history").inner_text())
+    app, kiosk, national = shown
+    assert "申请人本人（手机应用）" in app
+    assert f"申请人本人（{walk.receiving_name}自助查询机）" in kiosk
+    assert "全国档案查询利用服务平台（演示）" in national
+    for text in shown:
+        for step in ("申请", "受理", "协办查档（已查到）", "办结", "材料齐全，予以受理",
+                     "已调阅原件核对", "请到受理窗口领取证明"):
+            assert step in text, (step, text)
+        assert re.search(rf"{walk.receiving_name} 受理人员 \w+", text), text
+        assert re.search(rf"{walk.holding_name} 协办人员 \w+", text), text
+        assert not RAW.search(text) and "shouli-" not in text and "xiezhu-" not in text, text
 
 
 def check_records_to_confirm(walk: Walkthrough) -> None:
@@ -175,8 +207,10 @@ def test_the_demo_federation_as_the_readme_tells_it(tmp_path: Path):
         kiosk = kiosk_request(walk)
         national, replay = walk.national_request(shell)
         assert replay["request_no"] == national["request_no"]  # resubmitted: the original
-        for number in (app_request["request_no"], kiosk, national["request_no"]):
-            walk.clerks_complete(number)
+        numbers = (app_request["request_no"], kiosk, national["request_no"])
+        for number in numbers:
+            walk.clerks_complete(number, shell)
+        check_history_pages(walk, numbers)
         progress = walk.citizen_progress(app_request["request_no"])
         assert progress["state"] == "completed" and progress["certificate_nos"]
         assert not re.search(r"shouli-|xiezhu-", json.dumps(progress, ensure_ascii=False))

@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from accounts.clerks import logout as end_token
+from accounts.names import caller_names
 from casework.confirmations import decide_candidate, request_candidates
 from casework.reminders import open_reminders
 from casework.services import apply_request, get_request, list_requests, overdue_requests
@@ -34,7 +35,7 @@ from runtime.chinese import BY_STATUS
 from runtime.errors import DomainError
 from schemas.casework import STATES
 from schemas.fields import RECORD_TYPES
-from workbench import cookies, forms, presenting, wording
+from workbench import cookies, events, forms, presenting, wording
 from workbench.rendering import database_away, error_page, page
 
 log = logging.getLogger(__name__)
@@ -195,7 +196,9 @@ def detail_page(request_no: str, status: int = 200, errors: list[str] | None = N
                                     request_no) \
         if view["to_confirm"] and ours is not None and allowed(identity, "candidate.read") \
         else []
+    callers = caller_names(context.session(), [event["actor"] for event in view["events"]])
     return page("workbench/detail.html", status, view=view, errors=errors,
+                history=events.rows(view, context.settings().archive_names, callers),
                 may=presenting.actions(view, identity), ours=ours,
                 answer=answer, query_id=answer and answer["query_id"],
                 candidates=presenting.candidates(answer, identity) if answer else [],

@@ -12,8 +12,15 @@ KIND_WORDS = RECORD_TYPE_WORDS
 STATE_FILTER_WORDS = {"applied": "待受理", "accepted": "协办中", "completed": "已办结",
                       "refused": "不予办理"}
 CHANNEL_WORDS = {"counter": "窗口", "kiosk": "自助机", "app": "手机应用", "national": "全国平台"}
-ACTION_WORDS = {"apply": "申请", "accept": "受理", "assist": "协办", "decline": "不予协办",
+ACTION_WORDS = {"apply": "申请", "accept": "受理", "assist": "协办查档", "decline": "不予协办",
                 "complete": "办结", "refuse": "不予办理"}
+REFUSED_AT_ONCE = "不予受理"  # a refusal before acceptance, as its button says
+OTHER_STEP = "其他操作"
+POST_WORDS = {"receiving": "受理人员", "holding": "协办人员", "admin": "管理员"}
+APPLICANT_SELF = "申请人本人"
+KIOSK = "自助查询机"
+NATIONAL_PLATFORM = "全国档案查询利用服务平台"
+OTHER_ACTOR = "系统"
 DONE_WORDS = {"apply": "申请已登记。", "accept": "已受理。", "assist": "协办答复已提交。",
               "complete": "已办结。", "refuse": "已不予办理，理由已记录。",
               "decline": "已不予协办，理由已记录。",

@@ -78,8 +78,10 @@ def test_queue_detail_and_acceptance(browser):
     detail = browser.get(f"/workbench/requests/{number}")
     html = detail.get_data(as_text=True)
     for shown in ("张国华", "张小华", "子女", "授权委托书", "2026-11-20 签署", "重庆市永川区档案馆",
-                  "重庆市江津区档案馆", "查找中", "clerk:wang", "受理（2个工作日）", "不予受理"):
+                  "重庆市江津区档案馆", "查找中", "泸州市档案馆 受理人员 王芳", "受理（2个工作日）",
+                  "不予受理"):
         assert shown in html, shown
+    assert "clerk:" not in html
     assert 'value="受理"' not in html and ">受理</button>" in html
 
     no_csrf = browser.post(f"/workbench/requests/{number}/accept", data={})
