@@ -25,7 +25,11 @@
     for (const name of SCREENS) $(`screen-${name}`).hidden = name !== screen;
   }
   function say(id, text) { $(id).textContent = text || ""; $(id).hidden = !text; }
-  function showError(text) { say("notice", ""); say("error", text); }
+  function showError(text) {  // in view: the button pressed may be far below it
+    say("notice", "");
+    say("error", text);
+    if (text) $("error").scrollIntoView({ block: "center" });
+  }
   function clearMessages() { say("error", ""); say("notice", ""); }
   function busy(text) { clearMessages(); $("busy-text").textContent = text; show("busy"); }
 
@@ -208,8 +212,10 @@
     if (elsewhere.length) {  // none chosen: every other archive is asked to search
       body.holding_archives = [...new Set(elsewhere.map((record) => record.archive.code))];
       body.record_types = [...new Set(elsewhere.map((record) => record.record_type))];
-      body.note = `一体机上选择的档案：${elsewhere.map((record) => record.record_id).join("、")}`
-        .slice(0, 1000);
+      body.note = ("自助查询机上所选档案："
+        + elsewhere.map((record) => `${record.archive.name}${record.record_type_label}档案`
+          + `（${record.event_date || "日期不详"}，编号${record.record_id.split("/").pop()}）`)
+          .join("；")).slice(0, 1000);
     }
     busy("正在提交申请，请稍候……");
     showReceipt(await api("/requests", { body }));

@@ -113,7 +113,7 @@ def test_a_cross_archive_request_is_received_by_the_kiosks_archive(kiosk):
     filed = kiosk.post("/requests", token, {"purpose": "退休工龄认定",
                                             "holding_archives": ["500118"],
                                             "record_types": ["employment"],
-                                            "note": f"一体机上选择的档案：{TRANSFER}"})
+                                            "note": "自助查询机上所选档案：重庆市永川区档案馆招工档案"})
     assert filed.status_code == 201, filed.json
     no_full_id(filed.json)
     assert filed.json["request_no"].startswith("SQ510500-")

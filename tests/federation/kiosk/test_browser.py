@@ -84,6 +84,7 @@ def test_a_whole_kiosk_session_in_headless_chromium(kiosk):
         expect(transfer).to_contain_text("需跨馆调档")
         page.get_by_role("button", name="打印证明").click()  # nothing chosen yet
         expect(page.locator("#error")).to_have_text("请先选择用途。")
+        expect(page.locator("#error")).to_be_in_viewport()  # seen where the person looks
 
         page.get_by_text("婚姻状况证明").click()
         marriage.click()
@@ -138,6 +139,8 @@ def test_a_whole_kiosk_session_in_headless_chromium(kiosk):
         filed = session.get(CaseRequest, request_no)
         assert filed.channel == "kiosk" and filed.subject_id_number == ZHANG_ID
         assert filed.record_types == '["employment"]'
+        assert filed.note.startswith("自助查询机上所选档案：重庆市永川区档案馆招工档案（")
+        assert "/" not in filed.note  # no raw record id
         assert [a.archive_code for a in session.scalars(select(RequestAssist).where(
             RequestAssist.request_no == request_no))] == ["500118"]
         confirming = session.get(CaseRequest, confirming_no)
