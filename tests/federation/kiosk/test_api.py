@@ -110,10 +110,11 @@ def test_a_session_cannot_read_or_use_another_persons_certificate_or_query(kiosk
 
 def test_a_cross_archive_request_is_received_by_the_kiosks_archive(kiosk):
     token = kiosk.session()
+    note = "自助查询机上所选档案：重庆市永川区档案馆招工档案"
     filed = kiosk.post("/requests", token, {"purpose": "退休工龄认定",
                                             "holding_archives": ["500118"],
                                             "record_types": ["employment"],
-                                            "note": "自助查询机上所选档案：重庆市永川区档案馆招工档案"})
+                                            "note": note})
     assert filed.status_code == 201, filed.json
     no_full_id(filed.json)
     assert filed.json["request_no"].startswith("SQ510500-")
