@@ -19,11 +19,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from certificates.tokens import (  # noqa: E402
+from certificates.tokens import (  # noqa: E402  # noqa: E402
     ALTERED,
     VALID,
     Keyring,
+    cose,
     issue_token,
+    jws,
     keys_from_jwks,
     verify_token,
 )
@@ -63,17 +65,20 @@ def main() -> None:
         assert verify_token(old_token, keys).status == VALID
         assert verify_token(damaged, keys).status == ALTERED
 
+        jws_token = jws.issue(keyring, claims)  # the first form, still read
+        assert verify_token(jws_token, keys).status == VALID
         public_key = keys[keyring.active_kid]
-        signing_input, _, signature = token.rpartition(".")
-        raw_signature = keyring.signer()[1].sign(signing_input.encode())
+        protected, payload, signature = cose._parts(cose.decode_text(token))
+        signing_input = cose._signing_input(protected, payload)
         n, r = args.count, args.rounds
         figures = {
             "verify (valid token)": rate(lambda: verify_token(token, keys), n, r),
             "verify (token of a retired key)": rate(lambda: verify_token(old_token, keys), n, r),
             "verify (altered token)": rate(lambda: verify_token(damaged, keys), n, r),
+            "verify (first-form JWS token)": rate(lambda: verify_token(jws_token, keys), n, r),
             "issue": rate(lambda: issue_token(keyring, claims), n, r),
             "bare Ed25519 verify (floor)": rate(
-                lambda: public_key.verify(raw_signature, signing_input.encode()), n, r),
+                lambda: public_key.verify(signature, signing_input), n, r),
         }
 
     print(f"certificate tokens, one core, best of {r} x {n:,}")
@@ -84,8 +89,10 @@ def main() -> None:
     ratio = verify_per_s / TARGET_VERIFY_PER_S
     overhead_us = 1e6 / verify_per_s - 1e6 / figures["bare Ed25519 verify (floor)"]
     verdict = "meets" if ratio >= 1 else "misses"
+    over_bare = figures["bare Ed25519 verify (floor)"] / verify_per_s - 1
     print(f"verification: {ratio:.2f} x the target of {TARGET_VERIFY_PER_S:,}/s ({verdict} it); "
-          f"parsing and checks cost {overhead_us:.1f} us over the bare signature check")
+          f"parsing and checks cost {overhead_us:.1f} us over the bare signature check, "
+          f"{over_bare:.1%} of it (target <= 10 %)")
 
 
 if __name__ == "__main__":

@@ -3,10 +3,11 @@
 #   fonts-wqy-microhei  WenQuanYi Micro Hei (Apache-2.0), the certificates' main CJK font
 #   fonts-hanazono      HanaMin A/B, the fallback covering CJK Extension B (e.g. 𠮷 U+20BB7)
 #   chromium            headless browser for the verification page's end-to-end test
+#   libzbar0            zbar, the second QR decoder that reads a photocopied certificate
 #   docker-compose      checks docker-compose.yml (`config`) where no Docker engine runs
 # Idempotent: when everything is installed it only runs dpkg-query and exits.
 set -euo pipefail
-PACKAGES=(fonts-wqy-microhei fonts-hanazono chromium docker-compose)
+PACKAGES=(fonts-wqy-microhei fonts-hanazono chromium docker-compose libzbar0)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

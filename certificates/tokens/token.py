@@ -1,59 +1,34 @@
 """The compact signed token a certificate's QR code carries, and its offline verification.
 
-Format: a JWS compact serialization (RFC 7515) `header.payload.signature`, base64url without
-padding, signed with Ed25519 (alg `EdDSA`, RFC 8037):
+Two forms, one set of claims (`CertificateClaims`):
+- the current one, issued since 2026-12: COSE_Sign1 with EdDSA over CBOR, in base32 behind an
+  upper-case URL so that the QR code uses its alphanumeric mode (`certificates.tokens.cose`);
+- the first one, still read for the certificates issued with it: a compact JWS
+  (`certificates.tokens.jws`).
+`verify_token` tells them apart by their alphabet (a JWS has dots and lower case; the
+current form is upper-case base32) and answers the same statuses for both:
+`altered` (any change, including one that turns the kid into a near one), `unknown_key` (a
+well-formed token of a key not published), `expired` (valid, after `x`), `valid`.
 
-- header `{"alg":"EdDSA","kid":"<kid>","typ":"lcc"}` (`lcc`: Liancha certificate), exactly
-  these members; `kid` is the keyring's short kid (see `certificates.tokens.keyring`);
-- payload, JSON without whitespace, non-ASCII as UTF-8 (base64url carries it, so nothing is
-  ever percent-encoded in the URL, and a Chinese character costs 4 token characters instead
-  of 8 for a `\\uXXXX` escape):
-  `n` certificate number, `d` issue date as the integer YYYYMMDD, `h` the first 16 bytes of
-  the content's SHA-256 (22 characters), `m` the masked holder name, `a` the issuing
-  archive's code, optional `x` the last day the certificate is valid (YYYYMMDD).
-- signature: 64 bytes, 86 characters.
-
-The certificate number travels in the compact ASCII form `<archive>-<year>-<sequence>`
-(510500-2026-123 for 泸档证〔2026〕第000123号): the Chinese form costs 3 UTF-8 bytes a
-character and repeats what the token says elsewhere. Since numbers are sequential per issuing
-archive and year, and a number is given when the certificate is issued, its archive and
-year are `a` and the year of `d`: `n` is then only the sequence, an integer (`"n":123`). A
-number of any other shape is carried whole as a string.
+Claims: `n` the certificate number (`510500-2026-123`, carried as the sequence 123 when the
+archive and year are `a` and the year of `d`), `d` the issue date as the integer YYYYMMDD,
+`h` the first 16 bytes of the content's SHA-256 (`short_digest`), `m` the masked holder
+name, `a` the issuing archive's code, optional `x` the last valid day.
 
 Why 16 bytes of digest: the signature, not the hash, stops forgery; `h` only binds the token
 to one content. Passing another content off under a signed token means matching a 128-bit
-prefix: a second preimage, 2^128 work. A collision costs 2^64 but needs two contents prepared
-in advance of which the hub then signs one, while the hub builds the content from its own
-records (only a few fields, such as the purpose, come from the requester), and the online
-check compares with the registry, which should keep the full `content_digest`.
-
-Sizes: header 56 characters, signature 86, dots 2, and the payload 100-110 for a
-Chinese name: 247 characters for 张*华 with number 510500-2026-123, 250 with a 4-character
-name and a 4-digit sequence, 255 for 阿***·**提; an expiry date adds 17. In the QR the URL
-adds its base (`https://liancha.example.cn/v/` is 29 more, all in QR byte mode).
-
-Statuses of `verify_token`, checked in this order:
-`altered`: not three base64url parts in canonical form, header not exactly ours, payload not
-readable, or the signature fails - any change to a token lands here, including one that turns
-the kid into a kid no key has, when the header stays within 2 characters of a published key's
-header (the keyring keeps its kids apart in every position, so the headers of two real kids
-differ in at least 3 characters);
-`unknown_key`: a well-formed header whose kid is not among the given keys (a newer key, or a
-revoked one); `expired`: valid signature but today is after `x`; `valid`.
+prefix: a second preimage, 2^128 work.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import json
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 if TYPE_CHECKING:
@@ -68,9 +43,6 @@ TOKEN_TYPE = "lcc"
 ALGORITHM = "EdDSA"
 DIGEST_CHARS = 22
 VERIFY_PATH = "/v/"
-_HEADER_MEMBERS = frozenset({"alg", "kid", "typ"})
-_HEADER_CACHE_SIZE = 256
-_NEAR_HEADER = 2  # changed header characters still read as damage, not as another key
 
 
 def _b64encode(data: bytes) -> str:
@@ -90,7 +62,8 @@ def _date_number(day: date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
 
-def _number_date(value: Any) -> date | None:
+def number_date(value: Any) -> date | None:
+    """The date of a YYYYMMDD integer, else None."""
     if type(value) is not int or not 10000101 <= value <= 99991231:
         return None
     try:
@@ -141,8 +114,8 @@ class CertificateClaims:
         if not isinstance(claims, dict):
             return None
         number, digest, holder, archive = (claims.get(k) for k in ("n", "h", "m", "a"))
-        issued_on = _number_date(claims.get("d"))
-        expires_on = _number_date(claims["x"]) if "x" in claims else None
+        issued_on = number_date(claims.get("d"))
+        expires_on = number_date(claims["x"]) if "x" in claims else None
         if (
             issued_on is None
             or ("x" in claims and expires_on is None)
@@ -176,109 +149,44 @@ class TokenCheck:
         return self.status == VALID
 
 
-@lru_cache(maxsize=64)
-def header_segment(kid: str) -> str:
-    """The token's first part for a kid."""
-    header = {"alg": ALGORITHM, "kid": kid, "typ": TOKEN_TYPE}
-    return _b64encode(json.dumps(header, separators=(",", ":")).encode("ascii"))
-
-
 def issue_token(keyring: Keyring, claims: CertificateClaims) -> str:
-    """Sign `claims` with the keyring's active key."""
+    """Sign `claims` with the keyring's active key, in the current (COSE) form."""
     kid, key = keyring.signer()
-    header = header_segment(kid)
-    payload = json.dumps(claims.payload(), separators=(",", ":"), ensure_ascii=False)
-    signing_input = f"{header}.{_b64encode(payload.encode('utf-8'))}"
-    return f"{signing_input}.{_b64encode(key.sign(signing_input.encode('ascii')))}"
-
-
-_header_kids: dict[str, str | None] = {}
-
-
-def _header_kid(segment: str) -> str | None:
-    """The kid of a header that is exactly ours, else None (cached: headers repeat)."""
-    if segment in _header_kids:
-        return _header_kids[segment]
-    kid = None
-    raw = _b64decode(segment)
-    try:
-        header = json.loads(raw.decode("utf-8")) if raw is not None else None
-    except ValueError:  # JSON and UTF-8 errors
-        header = None
-    if (
-        isinstance(header, dict)
-        and header.keys() == _HEADER_MEMBERS
-        and header["alg"] == ALGORITHM
-        and header["typ"] == TOKEN_TYPE
-        and isinstance(header["kid"], str)
-        and header["kid"]
-    ):
-        kid = header["kid"]
-    if len(_header_kids) < _HEADER_CACHE_SIZE:
-        _header_kids[segment] = kid
-    return kid
-
-
-def _read_claims(segment: str) -> CertificateClaims | None:
-    raw = _b64decode(segment)
-    if raw is None:
-        return None
-    try:
-        return CertificateClaims.from_payload(json.loads(raw.decode("utf-8")))
-    except ValueError:  # JSON and UTF-8 errors
-        return None
-
-
-def _near_known_header(segment: str, keys: dict[str, Ed25519PublicKey]) -> bool:
-    """Whether a header is a published key's header with at most 2 characters changed."""
-    for kid in keys:
-        known = header_segment(kid)
-        if len(known) == len(segment):
-            if sum(a != b for a, b in zip(known, segment, strict=True)) <= _NEAR_HEADER:
-                return True
-    return False
+    return cose.sign(claims, kid, key)
 
 
 def verify_token(
     token: str, keys: dict[str, Ed25519PublicKey], today: date | None = None
 ) -> TokenCheck:
-    """Check a token offline against published keys (kid -> key, see `keys_from_jwks`)."""
-    parts = token.split(".") if isinstance(token, str) and token.isascii() else []
-    if len(parts) != 3:
-        return TokenCheck(ALTERED, None, None, "not a compact JWS of three parts")
-    header, payload, signature = parts
-    kid = _header_kid(header)
-    if kid is None:
-        return TokenCheck(ALTERED, _read_claims(payload), None, "the header is not ours")
-    key = keys.get(kid)
-    if key is None:
-        if _near_known_header(header, keys):
-            return TokenCheck(ALTERED, _read_claims(payload), kid, "the key id was changed")
-        return TokenCheck(UNKNOWN_KEY, _read_claims(payload), kid, f"no published key {kid!r}")
-    raw_signature = _b64decode(signature)
-    try:
-        if raw_signature is None:
-            raise InvalidSignature
-        key.verify(raw_signature, f"{header}.{payload}".encode("ascii"))
-    except InvalidSignature:
-        return TokenCheck(ALTERED, _read_claims(payload), kid, "the signature does not match")
-    claims = _read_claims(payload)
-    if claims is None:
-        return TokenCheck(ALTERED, None, kid, "signed claims that cannot be read")
-    if claims.expires_on is not None and (today or date.today()) > claims.expires_on:
-        return TokenCheck(EXPIRED, claims, kid, f"expired after {claims.expires_on}")
-    return TokenCheck(VALID, claims, kid, "signature valid")
+    """Check a token of either form offline against published keys (kid -> key)."""
+    if not isinstance(token, str) or not token.isascii():
+        return TokenCheck(ALTERED, None, None, "not a certificate token")
+    if cose.is_cose_text(token):
+        return cose.verify(token, keys, today, checked_text=True)
+    return jws.verify(token, keys, today or date.today())
 
 
 def verify_url(base_url: str, token: str) -> str:
-    """What the QR code holds: `{base}/v/{token}`."""
-    return f"{base_url.rstrip('/')}{VERIFY_PATH}{token}"
+    """What the QR code holds: `{base}/V/{token}`, the scheme and host in upper case (they
+    are case-insensitive) so that with a base without a path the whole URL is in the QR
+    code's alphanumeric mode; a token of the first form keeps `{base}/v/{token}`."""
+    base = base_url.rstrip("/")
+    if not cose.is_cose_text(token):
+        return f"{base}{VERIFY_PATH}{token}"
+    parts = urlsplit(base)
+    origin = f"{parts.scheme}://{parts.netloc}".upper()
+    return f"{origin}{parts.path}{VERIFY_PATH.upper()}{token}"
 
 
 def token_from_url(url: str) -> str:
     """The token in a verification URL read from a QR code (query and fragment ignored)."""
     path = unquote(urlsplit(url.strip()).path).rstrip("/")
-    _, found, token = path.rpartition(VERIFY_PATH)
-    if not found or not token or "/" in token:
+    cut = max(path.rfind(VERIFY_PATH), path.rfind(VERIFY_PATH.upper()))
+    token = path[cut + len(VERIFY_PATH):] if cut >= 0 else ""
+    if not token or "/" in token:
         raise ValueError(f"not a verification URL ({VERIFY_PATH}<token>): {url!r}")
     return token
+
+
+# The two forms build on the claims above, hence imported last.
+from certificates.tokens import cose, jws  # noqa: E402

@@ -17,8 +17,8 @@ from certificates.tokens import (
     keys_from_jwks,
     verify_token,
 )
+from certificates.tokens.jws import header_segment
 from certificates.tokens.keyring import kid_for
-from certificates.tokens.token import header_segment
 from schemas.signing import key_from_jwk, public_jwk
 from tests.certificates.tokens.samples import certificate, claims_for
 

@@ -49,7 +49,7 @@ def test_a_citizen_certifies_a_record_and_downloads_the_pdf(zhang, other_zhang):
     assert [r["record_id"] for r in certificate["records"]] == [MARRIAGE]
     assert certificate["records"][0]["file_no"] == "0012-003-0045"
     assert certificate["pdf_url"].endswith(f"/mobile/api/v1/certificates/{number}/pdf")
-    assert "/v/" in certificate["verify_url"]
+    assert "/V/" in certificate["verify_url"]
 
     assert [c["certificate_no"] for c in zhang.get("/certificates").json] == [number]
     assert zhang.get(f"/certificates/{number}").json == certificate

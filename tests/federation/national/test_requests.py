@@ -175,7 +175,7 @@ def test_the_full_flow_to_a_result_and_its_pdf(platform):
     assert certificate["certificate_no"] == status["certificate_nos"][0]
     assert certificate["issuing_archive"] == {"code": "500118", "name": "重庆市永川区档案馆"}
     assert certificate["kind"] == "records" and certificate["status"] == "valid"
-    assert certificate["verify_url"].startswith("https://hub.example.org/v/")
+    assert certificate["verify_url"].startswith("HTTPS://HUB.EXAMPLE.ORG/V/")
     assert certificate["pdf_url"] == (f"https://hub.example.org{API}/requests/{number}"
                                       f"/certificates/{certificate['certificate_no']}/pdf")
 
