@@ -38,7 +38,7 @@ class Certificate(Base):
                                        name="uq_certificates_number"),)
 
     certificate_no: Mapped[str] = mapped_column(String(40), primary_key=True)  # 510500-2026-123
-    display_no: Mapped[str] = mapped_column(String(64))  # 泸档证〔2026〕第000123号
+    display_no: Mapped[str] = mapped_column(String(64), index=True)  # 泸档证〔2026〕第000123号
     archive_code: Mapped[str] = mapped_column(String(6))
     archive_name: Mapped[str] = mapped_column(String(100))
     year: Mapped[int] = mapped_column(Integer)
@@ -60,6 +60,8 @@ class Certificate(Base):
     status: Mapped[str] = mapped_column(String(10))  # valid | revoked
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_reason: Mapped[str | None] = mapped_column(Text)
+    # 核验码: typed with the number where the QR code cannot be read (None: issued before)
+    verify_code: Mapped[str | None] = mapped_column(String(16))
 
     def scope(self) -> dict | None:
         """What the search behind it covered, as its content states it (record types, date

@@ -10,7 +10,9 @@ Statuses, in the order they are decided:
   is picked up by reloading the keyring once; a revoked key stays unknown);
 - `revoked`: the registry says revoked (this wins over `expired`);
 - `expired`: past the token's last valid day;
-- `valid`.
+- `valid`;
+- and `not_found` for a number and verification code (核验码) that no certificate has
+  (`verify_code`: a certificate found by them is then judged by its token as above).
 
 Details to compare with the paper come from the registry row, and only when the registry
 confirms the token (`valid`, `revoked`, `expired`): a token that is not confirmed shows
@@ -26,6 +28,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -45,6 +48,7 @@ from certificates.tokens import (
     token_from_url,
     verify_token,
 )
+from certificates.verify_codes import typed_code, typed_number
 from federation import audit
 from runtime.errors import InvalidInput
 
@@ -52,8 +56,10 @@ REVOKED = "revoked"
 #: a verification URL that is not this hub's: whatever its token, the QR code sends people
 #: elsewhere than the registry that could vouch for it
 FOREIGN_URL = "foreign_url"
-STATUSES = (VALID, REVOKED, ALTERED, UNKNOWN_KEY, EXPIRED, FOREIGN_URL)
-VIAS = ("page", "api", "upload")
+#: a number and verification code (核验码) that no certificate has
+NOT_FOUND = "not_found"
+STATUSES = (VALID, REVOKED, ALTERED, UNKNOWN_KEY, EXPIRED, FOREIGN_URL, NOT_FOUND)
+VIAS = ("page", "api", "upload", "code_page")
 EXACT = "exact"
 NOT_ISSUED = "not_issued"
 ACTION = "certificate.verified"
@@ -138,6 +144,31 @@ def verify(session: Session, keyring: Keyring, token: str, via: str,
     return verification
 
 
+def verify_code(session: Session, keyring: Keyring, number: str, code: str, via: str,
+                today: date | None = None) -> tuple[Verification, str | None]:
+    """Find a certificate by its number and verification code (核验码, typed where the QR
+    code cannot be read), then `verify` its registered token as if scanned; `not_found`
+    when no certificate has that number and code. Also the token, to check a PDF against."""
+    _check_via(via)
+    typed, wanted = typed_number(number), typed_code(code)
+    row = None
+    if wanted is not None:
+        row = session.get(Certificate, typed) or session.scalars(
+            select(Certificate).where(Certificate.display_no == typed)).first()
+    if row is None or row.verify_code is None or not hmac.compare_digest(
+            row.verify_code, wanted or ""):
+        found = Verification(NOT_FOUND, None, datetime.now(UTC),
+                             "no certificate with this number and verification code")
+        _audit(session, None, {"status": NOT_FOUND, "via": via, "reason": found.reason,
+                               "number": typed[:64]})
+        return found, None
+    verification = _judge(session, keyring, row.token, today)
+    _audit(session, verification.claimed_no,
+           {"status": verification.status, "via": via, "reason": verification.reason,
+            "by": "code"})
+    return verification, row.token
+
+
 def verify_url(session: Session, keyring: Keyring, url: str, via: str,
                today: date | None = None, public_url: str | None = None) -> Verification:
     """`verify` the token in a verification URL (what the QR code holds): `foreign_url`
@@ -158,9 +189,10 @@ def verify_url(session: Session, keyring: Keyring, url: str, via: str,
 
 def _ours(url: str, public_url: str) -> bool:
     given, ours = urlsplit(url), urlsplit(public_url)
-    prefix = ours.path.rstrip("/") + "/v/"
+    prefix = ours.path.rstrip("/")
     return (given.scheme.lower(), given.netloc.lower()) == (
-        ours.scheme.lower(), ours.netloc.lower()) and given.path.startswith(prefix)
+        ours.scheme.lower(), ours.netloc.lower()) and given.path.startswith(
+            (prefix + "/v/", prefix + "/V/"))
 
 
 def check_pdf(session: Session, pdf_bytes: bytes, keyring: Keyring | None = None,

@@ -19,7 +19,14 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from certificates.tokens import EXPIRED, VALID, Keyring, verify_token
-from certificates.verification import STATUSES, Verification, check_pdf, verify, verify_url
+from certificates.verification import (
+    STATUSES,
+    Verification,
+    check_pdf,
+    verify,
+    verify_code,
+    verify_url,
+)
 from federation.ratelimit import RateLimited
 from federation.resources import context
 from schemas.certificates import ScopeSchema
@@ -45,12 +52,22 @@ class VerifyRequestSchema(Schema):
     token = fields.String(validate=validate.Length(min=1, max=2000),
                           metadata={"description": "the token alone"})
     url = fields.String(validate=validate.Length(min=1, max=4000),
-                        metadata={"description": "what the QR code holds: .../v/<token>"})
+                        metadata={"description": "what the QR code holds: .../V/<token>"})
+    certificate_no = fields.String(validate=validate.Length(min=1, max=64), metadata={
+        "description": "with `code`: the number printed on the certificate, either form",
+        "example": "510500-2026-123"})
+    code = fields.String(validate=validate.Length(min=1, max=32), metadata={
+        "description": "with `certificate_no`: the verification code (核验码) printed under "
+                       "the QR code", "example": "7KQ4 M9PX"})
 
     @validates_schema
     def exactly_one(self, data: dict, **_: object) -> None:
-        if ("token" in data) == ("url" in data):
-            raise ValidationError("Give exactly one of token and url.")
+        ways = ("token" in data) + ("url" in data) + ("certificate_no" in data or "code" in data)
+        if ways != 1:
+            raise ValidationError("Give exactly one of token, url, or certificate_no with "
+                                  "code.")
+        if ("certificate_no" in data) != ("code" in data):
+            raise ValidationError("certificate_no and code go together.")
 
 
 class VerifiedCertificateSchema(Schema):
@@ -124,10 +141,14 @@ class Verify(MethodView):
     @blp.alt_response(422, schema=ProblemSchema, description="Neither or both of token and "
                                                              "url, or not a verification URL")
     def post(self, body: dict) -> dict:
-        """Verify a certificate's token or QR URL: `status` is valid, revoked, altered,
-        unknown_key or expired (or foreign_url: a URL not under this hub's address, whatever
-        its token); the details are the registry's, masked as printed."""
-        if "url" in body:
+        """Verify a certificate's token, QR URL, or number with its verification code:
+        `status` is valid, revoked, altered, unknown_key or expired (or foreign_url: a URL
+        not under this hub's address, whatever its token; not_found: no certificate has that
+        number and code); the details are the registry's, masked as printed."""
+        if "certificate_no" in body:
+            found, _ = verify_code(context.session(), keyring(), body["certificate_no"],
+                                   body["code"], "api")
+        elif "url" in body:
             found = verify_url(context.session(), keyring(), body["url"], "api",
                                public_url=context.settings().public_url)
         else:
@@ -135,7 +156,26 @@ class Verify(MethodView):
         return found.to_dict()
 
 
+@pages.get("/v")
+@pages.get("/V")
+def lookup_form() -> Response:
+    """Where the certificate's printed address leads: its number and verification code."""
+    return _page("verify/lookup.html", 200, v=None, checked_at=None)
+
+
+@pages.post("/v")
+def lookup() -> Response:
+    number, code = request.form.get("certificate_no", ""), request.form.get("code", "")
+    found, token = verify_code(context.session(), keyring(), number[:64], code[:32],
+                               "code_page")
+    if token is None:
+        return _page("verify/lookup.html", 200, v=found, number=number[:64], code=code[:32],
+                     **_dates(found))
+    return _page("verify/result.html", 200, token=token, v=found, **_dates(found))
+
+
 @pages.get("/v/<path:token>")
+@pages.get("/V/<path:token>")  # the QR code's upper-case form (alphanumeric mode)
 def page(token: str) -> Response:
     found = verify(context.session(), keyring(), token, "page")
     return _page("verify/result.html", 200, token=token, v=found, **_dates(found))
@@ -154,7 +194,9 @@ def upload(token: str) -> Response:
     check = check_pdf(context.session(), data, keyring())
     found = check.verification
     return _page("verify/upload.html", 200, token=token, check=check, v=found,
-                 scanned_no=_scanned_no(token), **(_dates(found) if found else {}))
+                 scanned_no=_scanned_no(token),
+                 **(_dates(found) if found else {"checked_at": check.checked_at.astimezone(
+                     CHINA)}))
 
 
 @pages.get("/v/<path:token>/upload")

@@ -88,8 +88,7 @@ def test_valid_via_api_and_page(client: FlaskClient, session: Session, keyring: 
 def test_one_character_changed_is_altered(client: FlaskClient, session: Session,
                                           keyring: Keyring):
     token = add_certificate(session, keyring, 123).token
-    header, payload, _ = token.split(".")
-    for index in (len(header) + len(payload) // 2, len(token) - 40, 20):
+    for index in (len(token) // 2, len(token) - 40, 20):  # payload, signature, header
         answer = api(client, token=changed(token, index))
         assert answer["status"] == "altered" and answer["certificate"] is None
         html = page(client, changed(token, index))
@@ -187,6 +186,7 @@ def test_upload_exact_copy_or_not_issued(client: FlaskClient, session: Session,
     assert "另一份证明" not in html
     not_issued = upload(client, row.token, b"%PDF-1.7 the one issued ")
     assert '<h1 id="status">不是本平台出具的原件</h1>' in not_issued.get_data(as_text=True)
+    assert re.search(r"核验时间：\d{4}年\d+月\d+日 \d\d:\d\d", not_issued.get_data(as_text=True))
     assert "另一份证明" in upload(client, row.token, other.pdf).get_data(as_text=True)
     revoke(session, row, "已重新出具", datetime(2026, 3, 4, tzinfo=UTC))
     html = upload(client, row.token, row.pdf).get_data(as_text=True)
@@ -236,3 +236,70 @@ def test_page_in_headless_chromium(hub: Flask, session: Session, keyring: Keyrin
         dom = rendered_dom(f"{url}/v/{row.token}", tmp_path / "profile")
     assert re.search(r'<h1 id="status">\s*有效\s*</h1>', dom), dom[:2000]
     assert "泸档证〔2026〕第000123号" in dom and "上传PDF核对是否为原件" in dom
+
+
+def test_an_independent_cose_implementation_verifies_a_real_token(
+        client: FlaskClient, session: Session, keyring: Keyring):
+    """pycose, not our code, checks the signature against the keys the hub publishes."""
+    from base64 import b32decode, urlsafe_b64decode
+
+    from pycose.keys import OKPKey
+    from pycose.keys.curves import Ed25519
+    from pycose.messages import Sign1Message
+
+    token = add_certificate(session, keyring, 123).token
+    message = Sign1Message.decode(b32decode(token + "=" * (-len(token) % 8)))
+    jwks = client.get("/.well-known/jwks.json").get_json()["keys"]
+    kid = message.phdr[next(k for k in message.phdr if getattr(k, "identifier", k) == 4)]
+    (jwk,) = [k for k in jwks if k["kid"].startswith(kid.decode())]
+    message.key = OKPKey(crv=Ed25519, x=urlsafe_b64decode(jwk["x"] + "=="))
+    assert message.verify_signature()
+    tampered = Sign1Message.decode(b32decode(token + "=" * (-len(token) % 8)))
+    tampered.payload = tampered.payload[:-1] + bytes([tampered.payload[-1] ^ 1])
+    tampered.key = message.key
+    assert not tampered.verify_signature()
+
+
+def test_a_number_and_its_verification_code_find_the_certificate(
+        client: FlaskClient, session: Session, keyring: Keyring):
+    """For a phone that cannot scan: the number as printed (any brackets) or compact, and
+    the code as typed (any case, spaces, dashes)."""
+    row = add_certificate(session, keyring, 123, verify_code="7KQ4M9PX")
+    for number, code in (("510500-2026-123", "7KQ4M9PX"), ("泸档证(2026)第000123号", "7kq4 m9px"),
+                         (" 泸档证〔2026〕第000123号 ", "7KQ4-M9PX")):
+        answer = api(client, certificate_no=number, code=code)
+        assert answer["status"] == "valid", (number, code)
+        assert answer["certificate"]["display_no"] == "泸档证〔2026〕第000123号"
+    for number, code in (("510500-2026-123", "7KQ4M9PY"), ("510500-2026-124", "7KQ4M9PX"),
+                         ("510500-2026-123", "")):
+        if code:
+            answer = api(client, certificate_no=number, code=code)
+            assert answer == {"status": "not_found", "certificate": None,
+                              "checked_at": answer["checked_at"]}
+    assert client.post("/api/v1/verify", json={"certificate_no": "510500-2026-123"}
+                       ).status_code == 422
+    form = client.get("/v").get_data(as_text=True)
+    assert 'name="certificate_no"' in form and 'name="code"' in form and "二维码下方" in form
+    found = client.post("/v", data={"certificate_no": "510500-2026-123", "code": "7kq4m9px"})
+    html = found.get_data(as_text=True)
+    assert '<h1 id="status">有效</h1>' in html and "泸档证〔2026〕第000123号" in html
+    assert f'action="/v/{row.token}/upload"' in html  # its PDF can be checked from here
+    missing = client.post("/v", data={"certificate_no": "510500-2026-123", "code": "22222222"})
+    assert '<h1 id="status">未找到此证明</h1>' in missing.get_data(as_text=True)
+    assert [d["status"] for _, d in audit_details(session)][-2:] == ["valid", "not_found"]
+
+
+def test_the_page_says_where_each_detail_is_on_the_paper(client: FlaskClient,
+                                                          session: Session, keyring: Keyring):
+    html = page(client, add_certificate(session, keyring, 123).token)
+    for pointer in ("证明编号（证明右上角及每页页脚）", "出具单位（落款处，盖章下）",
+                    "持证人（“申请人”一行）", "查询范围（正文“经……查询”一句）"):
+        assert pointer in html
+
+
+def test_the_qr_codes_upper_case_address_opens_the_page(client: FlaskClient,
+                                                         session: Session, keyring: Keyring):
+    token = add_certificate(session, keyring, 123).token
+    assert '<h1 id="status">有效</h1>' in client.get(f"/V/{token}").get_data(as_text=True)
+    answer = api(client, url=f"{PUBLIC_URL.upper()}/V/{token}")
+    assert answer["status"] == "valid"

@@ -50,7 +50,8 @@ def sign(keyring: Keyring, sequence: int, expires_on: date | None = None) -> str
 
 
 def add_certificate(session: Session, keyring: Keyring, sequence: int, *,
-                    expires_on: date | None = None, pdf: bytes | None = None) -> Certificate:
+                    expires_on: date | None = None, pdf: bytes | None = None,
+                    verify_code: str | None = None) -> Certificate:
     """A registry row for certificate `sequence` of 2026 with a token from `keyring`."""
     token = sign(keyring, sequence, expires_on)
     pdf = pdf if pdf is not None else f"%PDF-1.7 certificate {sequence}".encode()
@@ -61,7 +62,8 @@ def add_certificate(session: Session, keyring: Keyring, sequence: int, *,
         actor="clerk-1", purpose="办理退休工龄认定", holder_masked=HOLDER, issued_on=ISSUED_ON,
         issued_at=datetime.now(UTC), content=canonical_content(content(sequence)).decode(),
         content_digest=content_digest(content(sequence)), kid=keyring.active_kid, token=token,
-        pdf=pdf, pdf_sha256=hashlib.sha256(pdf).hexdigest(), status="valid")
+        pdf=pdf, pdf_sha256=hashlib.sha256(pdf).hexdigest(), status="valid",
+        verify_code=verify_code)
     session.add(row)
     session.commit()
     return row
