@@ -10,7 +10,7 @@ reused (a revoked number stays taken).
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
@@ -36,6 +36,7 @@ from certificates.tokens import (
     short_digest,
     verify_url,
 )
+from certificates.verify_codes import new_code
 from certificates.wording import (
     RECORD_TYPE_WORDS,
     display_number,
@@ -52,7 +53,8 @@ from runtime.errors import DomainError, InvalidInput, PermissionDenied
 from runtime.locked_rows import next_in_sequence
 from schemas.id_numbers import InvalidIdNumber, parse_id_number
 
-VERIFY_HINT = "用手机扫描二维码，或访问二维码下方网址，核对本证明的真实性与有效性。"
+VERIFY_HINT = ("用手机扫描左侧二维码，核对本证明的真实性与有效性；无法扫描时，访问二维码下方的"
+               "核验网址，输入证明编号和核验码。")
 
 
 class CertificateNotFound(DomainError):
@@ -130,6 +132,7 @@ def issue_from_query(session: Session, settings: HubSettings, keyring: Keyring,
         "display_no": display_number(archive["name"], today.year, sequence),
         "kind": "records" if records else "no_record",
         "archive": archive,
+        "accepting_archive": _accepting_archive(session, settings, query, archive),
         "holder": {"name": holder_name, "id_number": mask_id_number(subject["id_number"])
                    if subject.get("id_number") else None},
         "purpose": purpose,
@@ -148,8 +151,11 @@ def issue_from_query(session: Session, settings: HubSettings, keyring: Keyring,
     token = issue_token(keyring, CertificateClaims(number, today, short_digest(content),
                                                    holder_masked, archive["code"]))
     url = verify_url(settings.public_url, token)
+    code = new_code()
     try:
-        pdf = render_certificate(_pdf_content(content, url))
+        pdf = render_certificate(replace(
+            _pdf_content(content, url, settings), verify_code=code,
+            verify_address=f"{settings.public_url.rstrip('/')}/v"))
     except UnprintableName as exc:
         raise InvalidInput({"subject.name": [
             f"{exc} Correct the name as the archive wrote it, or ask the platform to add a "
@@ -164,6 +170,7 @@ def issue_from_query(session: Session, settings: HubSettings, keyring: Keyring,
         content=json.dumps(content, ensure_ascii=False, sort_keys=True),
         content_digest=content_digest(content), kid=keyring.active_kid, token=token,
         pdf=pdf, pdf_sha256=hashlib.sha256(pdf).hexdigest(), status="valid",
+        verify_code=code,
     )
     session.add(certificate)
     _audit(session, identity, "certificate.issued", number, purpose,
@@ -252,10 +259,27 @@ def _subject_name(answer: dict) -> str | None:
     return person["names"][0] if person and person["names"] else None
 
 
-def _pdf_content(content: dict, url: str) -> CertificateContent:
+def _accepting_archive(session: Session, settings: HubSettings, query: Query,
+                       archive: dict) -> dict:
+    """受理: the archive that received the request the query served (a holding archive
+    certifies in its own name what another archive accepted); outside a request, the
+    issuing archive itself."""
+    request = session.get(CaseRequest, query.request_no) if query.request_no else None
+    if request is None or request.receiving_archive == archive["code"]:
+        return archive
+    name = settings.archive_names.get(request.receiving_archive)
+    return {"code": request.receiving_archive, "name": name} if name else archive
+
+
+def _pdf_content(content: dict, url: str, settings: HubSettings | None = None
+                 ) -> CertificateContent:
+    """What the PDF prints; with the issuing archive's own seal if `settings` has one."""
+    code = content["archive"]["code"]
     return CertificateContent(
         certificate_no=content["display_no"], kind=content["kind"],
         issuing_archive=content["archive"]["name"],
+        accepting_archive=(content.get("accepting_archive") or content["archive"])["name"],
+        seal_art=settings.seals.get(code) if settings is not None else None,
         requester_name=content["holder"]["name"],
         requester_id_masked=content["holder"]["id_number"] or "（未提供）",
         purpose=content["purpose"], issued_on=date.fromisoformat(content["issued_on"]),

@@ -6,6 +6,10 @@ REGISTRATION_WORDS = {"marriage": "结婚登记", "divorce": "离婚登记", "re
 RIGHT_WORDS = {"ownership": "所有权", "use": "使用权", "contract": "承包经营权"}
 RECRUITMENT_WORDS = {"state_owned": "全民所有制招工", "collective": "集体所有制招工",
                      "replacement": "顶替招工", "transfer": "调入"}
+# Places from the largest to the smallest, as an address is written in Chinese. The parts
+# arrive as JSON objects, whose key order says nothing (canonical JSON sorts the keys).
+DESTINATION_PARTS = ("county", "commune", "brigade", "team")  # 县 → 公社 → 大队 → 生产队
+LOCATION_PARTS = ("township", "village", "plot_no")  # 乡镇 → 村 → 地块号
 
 
 def number_prefix(archive_name: str) -> str:
@@ -23,6 +27,11 @@ def _names(record: dict, role: str | None = None) -> str:
                     if role is None or p["role"] == role)
 
 
+def _place(parts: dict | None, order: tuple[str, ...]) -> str:
+    """The parts of a place in `order`, the empty ones left out."""
+    return "".join(str(parts[key]) for key in order if parts and parts.get(key))
+
+
 def record_summary(record: dict) -> str:
     """A record's key details in one line, as the certificate lists them."""
     details, when = record["details"], record.get("event_date") or "日期不详"
@@ -32,12 +41,12 @@ def record_summary(record: dict) -> str:
                 f"{REGISTRATION_WORDS.get(details.get('registration_kind'), '婚姻登记')} {when}"
                 + (f" 证号{details['certificate_no']}" if details.get("certificate_no") else ""))
     if kind == "forestry_right":
-        place = "".join(v for v in (details.get("location") or {}).values() if v)
+        place = _place(details.get("location"), LOCATION_PARTS)
         area = f" {details['area_mu']}亩" if details.get("area_mu") is not None else ""
         right = RIGHT_WORDS.get(details.get("right_kind"), "林权")
         return f"{_names(record)} {place}{area} {right} {when}"
     if kind == "sent_down_youth":
-        destination = "".join(v for v in (details.get("destination") or {}).values() if v)
+        destination = _place(details.get("destination"), DESTINATION_PARTS)
         origin = details.get("origin_unit") or ""
         dispatched = details.get("dispatch_date") or when
         return f"{_names(record)} {origin}下乡至{destination} {dispatched}"

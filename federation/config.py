@@ -1,8 +1,9 @@
 """The hub's settings, read once: defaults, then `LIANCHA_*` variables, then the caller's."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask import Config
@@ -12,6 +13,9 @@ from federation.registry import NodeEntry, RegistryError, load_registry
 from runtime.settings import ConfigurationError, loaded, required
 from runtime.settings import read_config as read_settings
 from schemas.signing import load_private_key, load_public_key
+
+if TYPE_CHECKING:
+    from certificates.pdf.seal import SealArt
 
 __all__ = ["ConfigurationError", "HubSettings", "hub_settings", "read_config"]
 
@@ -30,6 +34,8 @@ DEFAULTS: dict[str, object] = {
     "CERTIFICATE_KEYS": None,  # the certificate keyring's directory, made on first use
     "PUBLIC_URL": "http://127.0.0.1:8100",  # where people reach the hub: the QR's URLs
     "HOLIDAY_CALENDAR": None,  # an archive's own holidays/workdays (YAML) over the national
+    # archives' own seals for their certificates: <archive code>.pdf or .png (docs/hub.md)
+    "SEAL_DIRECTORY": None,
     "KIOSK_IDLE_S": 120.0,  # a kiosk session ends after this long without a touch
     # abuse limits (federation/ratelimit.py): calls a minute per identity on every surface
     # (0: no limit), per address where nobody is identified; body sizes; who may be called
@@ -114,6 +120,7 @@ class HubSettings:
     batch_lease_s: float
     task_max_deliveries: int
     task_visibility_timeout_s: float
+    seals: dict[str, "SealArt"] = field(default_factory=dict)  # archive code -> its seal
 
     @property
     def archive_names(self) -> dict[str, str]:
@@ -133,8 +140,9 @@ def _nodes(value: object) -> list[NodeEntry]:
 
 
 def hub_settings(config: Mapping[str, object]) -> HubSettings:
+    nodes = _nodes(required(config, "NODES"))
     return HubSettings(
-        nodes=_nodes(required(config, "NODES")),
+        nodes=nodes,
         signing_key=loaded(required(config, "SIGNING_KEY"), load_private_key, "SIGNING_KEY",
                            Ed25519PrivateKey),
         identity_public_key=loaded(required(config, "IDENTITY_PUBLIC_KEY"), load_public_key,
@@ -165,6 +173,7 @@ def hub_settings(config: Mapping[str, object]) -> HubSettings:
         task_max_deliveries=int(config["TASK_MAX_DELIVERIES"]),  # type: ignore[arg-type]
         task_visibility_timeout_s=float(
             config["TASK_VISIBILITY_TIMEOUT_S"]),  # type: ignore[arg-type]
+        seals=_seals(config.get("SEAL_DIRECTORY"), nodes),
     )
 
 
@@ -200,3 +209,15 @@ def _calendar(value: object) -> WorkingCalendar:
     if value in (None, ""):
         return WorkingCalendar()
     return loaded(value, load_calendar, "HOLIDAY_CALENDAR", WorkingCalendar)
+
+
+def _seals(value: object, nodes: list[NodeEntry]) -> dict[str, "SealArt"]:
+    """Each archive's own seal in SEAL_DIRECTORY, read and checked once, at start."""
+    if value in (None, ""):
+        return {}
+    from certificates.pdf.seal import SealFileError, load_seals
+
+    try:
+        return load_seals(Path(str(value)), [node.code for node in nodes])
+    except (OSError, SealFileError) as exc:
+        raise ConfigurationError(f"SEAL_DIRECTORY: {exc}") from exc

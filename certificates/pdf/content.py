@@ -7,8 +7,12 @@ Record types and archive answers may be given as the standard's codes (`marriage
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from certificates.pdf.seal import SealArt
 
 RECORDS = "records"
 NO_RECORD = "no_record"
@@ -70,6 +74,11 @@ class CertificateContent:
     verify_hint: str  # how to verify, in Chinese
     searched: str = "馆藏档案"  # what was searched: 馆藏档案, or 馆藏婚姻登记档案（1970年以来）
     searched_everything: bool = True  # every record type, no date window
+    verify_code: str = ""  # 核验码: typed with the number where the QR code cannot be read
+    verify_address: str = ""  # where to type it: the verification page, e.g. https://.../v
+    accepting_archive: str | None = None  # 受理: the archive that accepted the request
+    # the issuing archive's own seal (SEAL_DIRECTORY); None: the drawn seal
+    seal_art: SealArt | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.kind not in TITLES:

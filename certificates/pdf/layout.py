@@ -20,11 +20,11 @@ from certificates.pdf import text
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 LEFT = RIGHT = 22 * mm
-TOP, BOTTOM = 20 * mm, 22 * mm
+TOP, BOTTOM = 18 * mm, 20 * mm  # the footer (number, 第 x 页 共 y 页) lies below BOTTOM
 CONTENT_WIDTH = PAGE_WIDTH - LEFT - RIGHT
 CONTINUATION_HEADER = 12 * mm  # pages after the first start with a one-line reminder
-BODY_SIZE, BODY_LEADING = 11.0, 19.0
-CELL_SIZE, CELL_LEADING, CELL_PADDING = 9.5, 13.5, 3.0
+BODY_SIZE, BODY_LEADING = 11.0, 17.0
+CELL_SIZE, CELL_LEADING, CELL_PADDING = 9.0, 12.0, 2.2
 
 Paint = Callable[[Canvas, float], None]  # draws a block whose top is at the given y
 
@@ -87,16 +87,22 @@ def table_row(cells: list[str], widths: list[float], header: Block | None = None
     return Block(height, paint, header=header, keep_with_next=keep_with_next)
 
 
-def table(header_cells: list[str], rows: list[list[str]], widths_mm: list[float | None]
+def table(header_cells: list[str], rows: list[list[str]], widths: list[float | None]
           ) -> list[Block]:
-    """A table whose header row is repeated on every page it runs onto.
+    """A table (widths in points) whose header row is repeated on every page it runs onto.
 
     A width of None takes the rest of the column.
     """
-    fixed = sum(w * mm for w in widths_mm if w is not None)
-    widths = [w * mm if w is not None else CONTENT_WIDTH - fixed for w in widths_mm]
-    header = table_row(header_cells, widths, shaded=True, keep_with_next=True)
-    return [header] + [table_row(cells, widths, header=header) for cells in rows]
+    fixed = sum(w for w in widths if w is not None)
+    resolved = [w if w is not None else CONTENT_WIDTH - fixed for w in widths]
+    header = table_row(header_cells, resolved, shaded=True, keep_with_next=True)
+    return [header] + [table_row(cells, resolved, header=header) for cells in rows]
+
+
+def column_width(cells: list[str], minimum: float, maximum: float) -> float:
+    """The width (points) that fits the widest of `cells` on one line, within the bounds."""
+    widest = max((text.width(cell, CELL_SIZE) for cell in cells), default=0.0)
+    return min(maximum, max(minimum, widest + 2 * CELL_PADDING + 0.5))
 
 
 def paginate(blocks: list[Block]) -> list[Page]:

@@ -9,7 +9,9 @@ reportlab writes the pages; this adds what PDF/A-2b asks of the document as a wh
 - ToUnicode maps that give characters outside the Basic Multilingual Plane (𠮷) as UTF-16
   surrogate pairs: reportlab writes them as bare 5-digit hex, which readers reject, so the
   extracted text would lose them.
-Nothing here adds transparency; the renderer draws none (no alpha, no soft mask).
+The only transparency is the seal's (`seal`): a transparency group painted with the Multiply
+blend mode, and an archive's PNG seal's soft mask. PDF/A-2 permits both; no constant alpha
+below 1 is used. With the sRGB output intent the pages need no blending colour space.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import functools
 import io
 import re
 import zlib
+from collections.abc import Callable
 from datetime import date
 from xml.sax.saxutils import escape
 
@@ -114,9 +117,15 @@ def compress_streams(pdf: pikepdf.Pdf) -> None:
             obj.write(zlib.compress(obj.read_bytes(), 1), filter=pikepdf.Name.FlateDecode)
 
 
-def finish(pdf_bytes: bytes, content: CertificateContent) -> bytes:
-    """Make reportlab's output a PDF/A-2b candidate; returns the new bytes."""
+def finish(pdf_bytes: bytes, content: CertificateContent,
+           edit: Callable[[pikepdf.Pdf], None] | None = None) -> bytes:
+    """Make reportlab's output a PDF/A-2b candidate; returns the new bytes.
+
+    `edit` changes the document first, in the same pass (the seal: `seal.finish`).
+    """
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        if edit is not None:
+            edit(pdf)
         fix_to_unicode(pdf)
         compress_streams(pdf)
         profile = pikepdf.Stream(pdf, srgb_profile())

@@ -123,15 +123,21 @@ def test_pages_and_fonts_compressed(one_page: bytes) -> None:
     assert len(one_page) < 80_000
 
 
-def test_no_transparency(one_page: bytes, long_one: bytes) -> None:
+def test_no_transparency_but_the_seal(one_page: bytes, long_one: bytes) -> None:
+    """The seal is stamped in Multiply as a transparency group (test_page.py); nothing else
+    is transparent: no soft mask, no alpha, no other blend mode or group."""
     for pdf in (one_page, long_one):
         with pikepdf.open(io.BytesIO(pdf)) as document:
+            groups = []
             for obj in document.objects:
                 if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
                     assert "/SMask" not in obj
-                    assert obj.get("/S") != pikepdf.Name.Transparency
+                    if obj.get("/Group", {}).get("/S") == pikepdf.Name.Transparency:
+                        groups.append(obj)
+                    assert obj.get("/BM", pikepdf.Name.Multiply) == pikepdf.Name.Multiply
                     for alpha in ("/CA", "/ca"):
                         assert float(obj.get(alpha, 1)) == 1
+            assert len(groups) == 1  # the seal's
 
 
 def test_same_content_same_bytes(one_page: bytes) -> None:
