@@ -7,10 +7,11 @@ A few dozen paper-white specks, placed by a generator seeded with the archive's 
 the ink slightly uneven (the same name gives the same specks: rendering stays
 deterministic).
 
-An archive may have its own seal instead (`SealArt`): a one-page PDF (vectors) or a PNG
-(transparent or white background; the alpha channel becomes a soft mask), fitted into the
-same 42 mm square. The hub reads them once at start from its `SEAL_DIRECTORY`
-(`load_seals`, files named `<archive code>.pdf` or `.png`).
+An archive may have its own seal instead (`SealArt`): an SVG or a one-page PDF (vectors;
+svglib turns an SVG into a PDF page once, when it is loaded) or a PNG (transparent or
+white background; the alpha channel becomes a soft mask), fitted into the same 42 mm
+square. The hub reads them once at start from its `SEAL_DIRECTORY` (`load_seals`, files
+named `<archive code>.svg`, `.pdf` or `.png`).
 
 Stamped, not pasted: the seal is a Form XObject made a transparency group and painted with
 the Multiply blend mode. Where it lies over the issuer's name and the date (骑字盖章), the
@@ -47,7 +48,7 @@ USE = "档案查询专用章"
 FORM = "LianchaSeal"  # the seal's Form XObject (reportlab names it FormXob.LianchaSeal)
 FORM_KEY = pikepdf.Name("/" + xObjectName(FORM))
 SPECKS = 90  # paper-white specks in the drawn seal's ink
-KINDS = {".pdf": "pdf", ".png": "png"}
+KINDS = {".svg": "svg", ".pdf": "pdf", ".png": "png"}
 MAX_PIXELS = 1200  # a PNG seal is scaled down to this many pixels across (42 mm: 725 dpi)
 
 
@@ -68,21 +69,38 @@ class SealArt:
 
 
 def load_seal(path: Path) -> SealArt:
-    """Read and check a seal file (`.pdf` or `.png`); SealFileError if it is unusable."""
+    """Read and check a seal file (`.svg`, `.pdf` or `.png`); SealFileError if unusable."""
     kind = KINDS.get(path.suffix.lower())
     if kind is None:
-        raise SealFileError(f"{path.name}: a seal is a .pdf (vector) or .png file; convert "
-                            f"{path.suffix or 'it'} to PDF (e.g. rsvg-convert -f pdf, "
-                            "Inkscape) or to a PNG with a transparent background")
+        raise SealFileError(f"{path.name}: a seal is an .svg or .pdf (vector) or a .png "
+                            f"file; convert {path.suffix or 'it'} to one of them (a PNG "
+                            "with a transparent background)")
+    if kind == "svg":
+        return _load_pdf(path, _svg_as_pdf(path))
     data = path.read_bytes()
     return _load_pdf(path, data) if kind == "pdf" else _load_png(path, data)
 
 
+def _svg_as_pdf(path: Path) -> bytes:
+    """The SVG drawn by svglib onto a one-page PDF of its own size."""
+    from reportlab.graphics import renderPDF
+    from svglib.svglib import svg2rlg
+
+    try:
+        drawing = svg2rlg(str(path))
+    except Exception as exc:  # noqa: BLE001 - svglib raises whatever its XML parser raises
+        raise SealFileError(f"{path.name}: not a readable SVG ({exc})") from exc
+    if drawing is None or drawing.width <= 0 or drawing.height <= 0:
+        raise SealFileError(f"{path.name}: not a readable SVG, or it has no size "
+                            "(give the <svg> element width and height, or a viewBox)")
+    return renderPDF.drawToString(drawing)
+
+
 def load_seals(directory: Path, archive_codes: list[str]) -> dict[str, SealArt]:
-    """The seals in `directory` of the archives `archive_codes`: `<code>.pdf` or `<code>.png`.
+    """The seals in `directory` of the archives `archive_codes`: `<code>.svg`, `.pdf`, `.png`.
 
     Other files are not read. A code with two seal files, or with a file of another kind
-    (`<code>.svg`), or an unusable file, is refused (SealFileError).
+    (`<code>.jpg`), or an unusable file, is refused (SealFileError).
     """
     if not directory.is_dir():
         raise SealFileError(f"{directory} is not a directory")

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from certificates.issuing import VERIFY_HINT
 from certificates.pdf import ArchiveAnswer, CertificateContent, CertificateRecord
 from certificates.wording import record_summary
 from generator.archives import ARCHIVES as REGION_ARCHIVES
@@ -36,8 +37,7 @@ def sample(name: str = "张德华", records: list[CertificateRecord] | None = No
         purpose="办理退休工龄认定", issued_on=date(2026, 11, 25),
         records=RECORDS if records is None else records, archives_searched=ARCHIVES,
         verify_url=verify_url,
-        verify_hint="用手机扫描左侧二维码，或访问 liancha.example.cn/v 输入证明编号，"
-                    "核对证明是否有效、是否被撤销；离线可用公布的公钥验证签名。")
+        verify_hint=VERIFY_HINT)
 
 
 def many_records(count: int) -> list[CertificateRecord]:

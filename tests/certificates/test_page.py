@@ -112,7 +112,8 @@ def test_verification_code_is_grouped_and_left_out_when_there_is_none() -> None:
     assert grouped_code("7KQ4M9PX") == "7KQ4 M9PX"
     assert grouped_code("7KQ4M9PXA") == "7KQ 4M9 PXA"
     assert grouped_code("7KQ4M9PXAB") == "7KQ4M 9PXAB"
-    old = "".join(pages_text(render_certificate(sample())))
+    without = replace(sample(), verify_hint="用手机扫描左侧二维码，核对本证明。")
+    old = "".join(pages_text(render_certificate(without)))
     assert "核验码" not in old and "核验网址" not in old and "特此证明" in old
 
 
@@ -195,12 +196,36 @@ def test_a_configured_pdf_seal_is_used_with_no_unembedded_font(tmp_path: Path) -
     assert "档案查询专用章" not in pages_text(pdf)[0]
 
 
+SVG_SEAL = """<svg xmlns="http://www.w3.org/2000/svg" width="42mm" height="42mm"
+ viewBox="0 0 420 420"><circle cx="210" cy="210" r="190" fill="none" stroke="#d81e1e"
+ stroke-width="18"/><path d="M210 120 L235 190 L305 190 L250 230 L270 300 L210 258
+ L150 300 L170 230 L115 190 L185 190 Z" fill="#d81e1e"/></svg>"""
+
+
+def test_a_configured_svg_seal_is_drawn_as_vectors(tmp_path: Path) -> None:
+    (tmp_path / "510500.svg").write_text(SVG_SEAL, "utf-8")
+    art = load_seal(tmp_path / "510500.svg")
+    assert art.kind == "pdf" and abs(art.width - 42 * mm) < 1
+    pdf = render_certificate(certificate(typical_records(3), seal_art=art))
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        _, form = seal_form(document)
+        artwork = form.Resources.XObject.Art
+        assert artwork.Subtype == pikepdf.Name.Form
+        operators = {str(op) for _, op in pikepdf.parse_content_stream(artwork)}
+        assert {"c", "l", "S", "f*"} <= operators and "Do" not in operators  # paths, no image
+        assert form.Group.S == pikepdf.Name.Transparency
+    assert "档案查询专用章" not in pages_text(pdf)[0]
+
+
 def test_unusable_seal_files_are_refused(tmp_path: Path) -> None:
     with pytest.raises(SealFileError, match="RGB"):
         load_seal(_pdf_seal(tmp_path / "cmyk.pdf", cmyk=True))
-    (tmp_path / "510500.svg").write_text("<svg/>")
+    (tmp_path / "510500.jpg").write_bytes(b"\xff\xd8\xff")
     with pytest.raises(SealFileError, match="convert"):
-        load_seal(tmp_path / "510500.svg")
+        load_seal(tmp_path / "510500.jpg")
+    (tmp_path / "broken.svg").write_text("<svg", "utf-8")
+    with pytest.raises(SealFileError, match="SVG"):
+        load_seal(tmp_path / "broken.svg")
     (tmp_path / "broken.png").write_bytes(b"not a png")
     with pytest.raises(SealFileError):
         load_seal(tmp_path / "broken.png")
@@ -230,7 +255,7 @@ def test_the_hub_reads_its_seal_directory_once(tmp_path: Path, keys: dict[str, P
     settings = hub_settings(config)
     assert list(settings.seals) == ["500118"] and settings.seals["500118"].kind == "png"
     assert hub_settings({**config, "SEAL_DIRECTORY": None}).seals == {}
-    (seals / "510500.svg").write_text("<svg/>")
+    (seals / "510500.jpg").write_bytes(b"\xff\xd8\xff")
     with pytest.raises(ConfigurationError, match="SEAL_DIRECTORY"):
         hub_settings(config)
 
