@@ -136,6 +136,9 @@ def test_a_call_the_hub_never_made_is_the_hubs_error_not_the_nodes(fake, fanout)
     call never leaves the hub. That is reported as the hub's error, within the deadline,
     and the healthy node's circuit does not count it."""
     hanging, healthy = fake("hang"), fake("ok")
+    # the healthy node's deadline comes well before the hanging call lets the thread go, so
+    # that its call cannot start in between however late this machine wakes the threads
+    hanging.deadline_s, healthy.deadline_s = 0.55, 0.25
     engine = fanout([hanging, healthy], max_workers=1, breaker_fail_max=1,
                     hedge_budget=0.0)
     engine.hedging[hanging.code].record(10.0)  # the hanging node is called first
