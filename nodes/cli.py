@@ -67,10 +67,14 @@ def serve(archive_code: str, archive_name: str, region_code: str | None, databas
 @click.option("--withdraw-missing", is_flag=True,
               help="Withdraw (stop serving) the records an earlier import of this catalogue "
                    "stored that it no longer holds.")
+@click.option("--locator-key", envvar="LIANCHA_LOCATOR_KEY",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The federation's locator key file: rebuild the node's record locator "
+                   "after the import (without it the node publishes none).")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_command(database_url: str, record_type: str, mapping: Path | None,
                    report: Path | None, dry_run: bool, source: str | None,
-                   withdraw_missing: bool, file: Path) -> None:
+                   withdraw_missing: bool, locator_key: Path | None, file: Path) -> None:
     """Import FILE (the standard CSV, or a legacy CSV/XLSX with --mapping).
 
     Exit status: 0 when every row landed or was skipped by a rule, 3 when some rows were
@@ -86,6 +90,7 @@ def import_command(database_url: str, record_type: str, mapping: Path | None,
 
     if dry_run and withdraw_missing:
         raise click.UsageError("--dry-run writes nothing: it already lists what is missing")
+    key = _locator_key(locator_key)
     engine = make_engine(database_url)
     try:
         layout = load_mapping(mapping, record_type) if mapping else STANDARD
@@ -93,7 +98,8 @@ def import_command(database_url: str, record_type: str, mapping: Path | None,
             upgrade_schema(engine)
         with tqdm(unit=" rows", disable=not sys.stderr.isatty(), desc=file.name) as bar:
             result = import_file(engine, record_type, file, layout, bar.update, source=source,
-                                 dry_run=dry_run, withdraw_missing=withdraw_missing)
+                                 dry_run=dry_run, withdraw_missing=withdraw_missing,
+                                 locator_key=key)
     except (MappingError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
@@ -106,6 +112,54 @@ def import_command(database_url: str, record_type: str, mapping: Path | None,
         click.echo(f"report: {report}")
     if result.rejected:
         sys.exit(EXIT_SOME_REJECTED)
+
+
+def _locator_key(path: Path | None):  # type: ignore[no-untyped-def]
+    from schemas.locator import LocatorKeyError, load_locator_key
+
+    try:
+        return load_locator_key(path) if path else None
+    except LocatorKeyError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@node_group.group("locator")
+def locator_group() -> None:
+    """The record locator the node publishes to hubs (docs/hub.md)."""
+
+
+@locator_group.command("build")
+@click.option("--database-url", envvar="LIANCHA_DATABASE_URL", required=True)
+@click.option("--locator-key", envvar="LIANCHA_LOCATOR_KEY", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def locator_build(database_url: str, locator_key: Path) -> None:
+    """Build and publish the locator of the records held (an import does it by itself)."""
+    from nodes.services.locator import build_locator
+    from nodes.storage import make_engine, upgrade_schema
+
+    key = _locator_key(locator_key)
+    engine = make_engine(database_url)
+    try:
+        upgrade_schema(engine)
+        built = build_locator(engine, key)
+    finally:
+        engine.dispose()
+    click.echo(f"locator built: {built.parties} parties, {built.keys} keys, "
+               f"{built.bytes // 1024} KiB in {built.seconds:.1f} s")
+
+
+@locator_group.command("new-key")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def locator_new_key(file: Path) -> None:
+    """Write a new federation locator key to FILE (share it with every node and hub)."""
+    import secrets
+
+    if file.exists():
+        raise click.ClickException(f"{file} exists: a key is not overwritten")
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text(secrets.token_hex(32) + "\n", "ascii")
+    file.chmod(0o600)
+    click.echo(f"locator key written to {file}")
 
 
 @node_group.group("mapping")

@@ -4,7 +4,7 @@ import unicodedata
 from functools import lru_cache
 
 from schemas.id_numbers import to_15
-from schemas.names import pinyin_key, substitute_equivalents
+from schemas.names import pinyin_key
 from schemas.partial_dates import PartialDate
 
 
@@ -20,14 +20,6 @@ def date_range(iso: str | None) -> tuple[str | None, str | None]:
 def written_form(name: str) -> str:
     """A name as written, minus width and spacing differences: the test for `name_exact`."""
     return "".join(unicodedata.normalize("NFKC", name).split())
-
-
-def pinyin_keys(name: str) -> list[str]:
-    """The pinyin keys a party of this name may be stored under: the name's own, and those of
-    the name written with the rare characters its characters stand for (王吉 -> ``wang ji``,
-    ``wang 𠮷``: pypinyin cannot read 𠮷). A party's stored key is its own name's, so the
-    table of substitutes can grow without re-indexing a catalogue."""
-    return sorted({pinyin_key(name), *map(pinyin_key, substitute_equivalents(name))})
 
 
 PARTY_COLUMNS = ("role", "name", "name_written", "name_pinyin", "id_number", "id_body",

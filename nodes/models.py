@@ -91,3 +91,18 @@ class SeenToken(Base):
 
     jti: Mapped[str] = mapped_column(String(128), primary_key=True)
     expires_at: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class Locator(Base):
+    """The node's published record locator (schemas/locator.py): at most one row, replaced
+    by each import; none while an import runs or where no locator key is configured (then
+    hubs ask this node every time)."""
+
+    __tablename__ = "locators"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    built_at: Mapped[str] = mapped_column(String(32))  # ISO 8601, UTC
+    key_id: Mapped[str] = mapped_column(String(32))
+    parties: Mapped[int] = mapped_column(BigInteger)
+    keys: Mapped[int] = mapped_column(BigInteger)
+    filter: Mapped[str] = mapped_column(Text)  # base64 of the rbloom filter

@@ -180,3 +180,11 @@ def substitute_equivalents(raw: str | None) -> list[str]:
     choices = [(c, *_RARE_FOR.get(c, ())) for c in substitute_form(raw)]
     return ["".join(chars) for chars in itertools.islice(itertools.product(*choices),
                                                          MAX_EQUIVALENTS)]
+
+
+def pinyin_keys(name: str) -> list[str]:
+    """The pinyin keys a party of this name may be stored under: the name's own, and those of
+    the name written with the rare characters its characters stand for (王吉 -> ``wang ji``,
+    ``wang 𠮷``: pypinyin cannot read 𠮷). A party's stored key is its own name's, so the
+    table of substitutes can grow without re-indexing a catalogue."""
+    return sorted({pinyin_key(name), *map(pinyin_key, substitute_equivalents(name))})

@@ -137,6 +137,19 @@ class ServiceInfoSchema(Schema):
     signing_keys = fields.List(fields.Nested(JwkSchema), required=True)
 
 
+class LocatorSchema(Schema):
+    """A node's record locator (schemas/locator.py): keyed hashes in a Bloom filter."""
+
+    archive = fields.Nested(ArchiveSchema, required=True)
+    format = fields.String(required=True)
+    key_id = fields.String(required=True)  # which federation locator key hashed the keys
+    built_at = fields.String(required=True)
+    false_positive_rate = fields.Float(required=True)
+    parties = fields.Integer(required=True)
+    keys = fields.Integer(required=True)
+    filter = fields.String(required=True)  # base64 of the rbloom filter
+
+
 class ProblemSchema(Schema):
     """RFC 9457 problem details; `errors` carries field-level validation messages."""
 

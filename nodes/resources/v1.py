@@ -7,13 +7,16 @@ from flask import Response, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from nodes.errors import NoLocator
 from nodes.resources import context
 from nodes.services.auth import authorize_hub_call
+from nodes.services.locator import locator_tag, published_locator
 from nodes.services.records import counts_by_type, get_record
 from nodes.services.search import search
 from schemas.fields import RECORD_TYPES
 from schemas.records import RecordSchema
 from schemas.search import (
+    LocatorSchema,
     ProblemSchema,
     SearchAnswerSchema,
     SearchRequestSchema,
@@ -92,6 +95,31 @@ class Search(MethodView):
             answer["namesakes"] = result.namesakes
         answer["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return answer
+
+
+@blp.route("/locator")
+class RecordLocator(MethodView):
+    @blp.doc(security=HUB_TOKEN)
+    @blp.response(200, LocatorSchema)
+    @blp.alt_response(304, description="The locator has not changed since the ETag given")
+    @blp.alt_response(401, schema=ProblemSchema, description="Missing or refused hub token")
+    @blp.alt_response(404, schema=ProblemSchema, description="No locator is published (an "
+                      "import is running, or no locator key): ask this node every time")
+    def get(self) -> dict | Response:
+        """Which subjects this archive may hold, as keyed hashes in a Bloom filter."""
+        node = context.settings()
+        session = context.session()
+        tag = locator_tag(session)
+        if tag is None:
+            raise NoLocator("this node publishes no locator now: ask it every time")
+        if request.headers.get("If-None-Match") == tag:
+            return Response(status=304, headers={"ETag": tag})
+        locator = published_locator(session, {"code": node.archive_code,
+                                              "name": node.archive_name})
+        if locator is None:  # replaced between the two reads
+            raise NoLocator("this node publishes no locator now: ask it every time")
+        log.info("locator jti=%s keys=%d", g.hub_call.jti, locator["keys"])
+        return locator, 200, {"ETag": tag}
 
 
 @blp.route("/records/<path:record_id>")

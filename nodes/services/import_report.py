@@ -51,7 +51,14 @@ def summary(report: ImportReport, file: Path) -> str:
                      f"{report.source} are no longer in it (still served; "
                      "--withdraw-missing withdraws them)")
     if report.dry_run:
-        text = "dry run, nothing written: " + text
+        return "dry run, nothing written: " + text
+    if report.locator is not None:
+        built = report.locator
+        text += (f"; locator rebuilt: {built.parties} parties, {built.keys} keys, "
+                 f"{built.bytes // 1024} KiB in {built.seconds:.1f} s")
+    else:
+        text += ("; no locator key (LIANCHA_LOCATOR_KEY): this node publishes no locator, "
+                 "hubs ask it for every query")
     return text
 
 

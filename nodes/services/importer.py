@@ -38,7 +38,9 @@ from nodes.importing.prepare import RECORD_COLUMNS, PreparedRow, Rejected, Skipp
 from nodes.importing.readers import encoding_of
 from nodes.indexing import PARTY_COLUMNS
 from nodes.models import Party, Record, WithdrawnRecord
+from nodes.services.locator import BuiltLocator, build_locator, withdraw_locator
 from nodes.storage import drop_party_indexes, ensure_party_indexes
+from schemas.locator import LocatorKey
 
 log = logging.getLogger(__name__)
 BYTES_PER_ROW_ESTIMATE = 200
@@ -72,6 +74,7 @@ class ImportReport:
     withdrawn: int = 0
     missing: list[str] = field(default_factory=list)  # local ids gone from the file
     findings: list[Finding] = field(default_factory=list)
+    locator: BuiltLocator | None = None  # the locator built at the end, if one was
 
     @property
     def rejected(self) -> list[tuple[int, str]]:
@@ -96,7 +99,10 @@ def import_file(
     source: str | None = None,
     dry_run: bool = False,
     withdraw_missing: bool = False,
+    locator_key: LocatorKey | None = None,
 ) -> ImportReport:
+    """Import a catalogue file. The node's locator is withdrawn before the first row lands
+    and, with `locator_key` (the federation's), built anew at the end (`report.locator`)."""
     path = Path(path)
     encoding = encoding_of(path, mapping)
     report = ImportReport(record_type, source or path.name,
@@ -104,6 +110,7 @@ def import_file(
     if dry_run:
         _classify_only(engine, record_type, path, mapping, encoding, progress, report)
         return report
+    withdraw_locator(engine)
     bulk_load = _is_bulk_load(engine, path)
     if bulk_load:
         drop_party_indexes(engine)
@@ -112,6 +119,8 @@ def import_file(
     finally:
         ensure_party_indexes(engine)
     _settle_missing(engine, report, withdraw_missing)
+    if locator_key is not None:
+        report.locator = build_locator(engine, locator_key)
     return report
 
 

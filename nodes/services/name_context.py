@@ -17,10 +17,10 @@ from collections import defaultdict
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
-from nodes.indexing import pinyin_keys, written_form
+from nodes.indexing import written_form
 from nodes.models import Party
 from schemas.id_numbers import IdNumber, implied_birth_date, implied_gender
-from schemas.names import normalize_name, substitute_form
+from schemas.names import normalize_name, pinyin_keys, substitute_form
 
 #: at most this many other people are described; `total` counts them all
 MAX_NAMESAKES = 50

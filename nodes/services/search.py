@@ -15,19 +15,14 @@ from sqlalchemy.orm import Session
 
 from nodes.config import NodeSettings
 from nodes.errors import InvalidInput
-from nodes.indexing import pinyin_keys, written_form
+from nodes.indexing import written_form
 from nodes.models import Party, Record
 from nodes.services.name_context import name_frequency, namesakes
 from nodes.services.records import present
-from schemas.id_numbers import (
-    IdNumber,
-    InvalidIdNumber,
-    implied_birth_date,
-    implied_gender,
-    parse_id_number,
-)
-from schemas.names import normalize_name, substitute_form
+from schemas.id_numbers import IdNumber, InvalidIdNumber
+from schemas.names import normalize_name, pinyin_keys, substitute_form
 from schemas.partial_dates import PartialDate
+from schemas.subjects import Subject, read_subject
 
 SCORES = {
     "id_number": 1.0,
@@ -48,15 +43,6 @@ class SearchResult:
     # how common the subject's name is here, and who else shares it (name_context.py)
     name_frequency: dict | None = None
     namesakes: dict | None = None
-
-
-@dataclass
-class _Subject:
-    id_number: IdNumber | None
-    name: str | None
-    birth: PartialDate | None
-    gender: str | None
-    implied: bool = False
 
 
 @dataclass(order=True)
@@ -99,24 +85,11 @@ def search(session: Session, settings: NodeSettings, request: dict) -> SearchRes
     return result
 
 
-def _subject(raw: dict) -> _Subject:
-    id_number = None
-    if raw.get("id_number"):
-        try:
-            id_number = parse_id_number(raw["id_number"])
-        except InvalidIdNumber as exc:
-            raise InvalidInput({"subject.id_number": [str(exc)]}) from exc
-    birth = PartialDate.from_iso(raw["birth_date"]) if raw.get("birth_date") else None
-    gender = raw.get("gender") if raw.get("gender") in ("M", "F") else None
-    implied = False
-    if id_number is not None and id_number.valid:
-        implied_birth = implied_birth_date(id_number.normalized)
-        if birth is None and implied_birth:
-            birth, implied = PartialDate.from_iso(implied_birth), True
-        if gender is None:
-            gender, implied = implied_gender(id_number.normalized), True
-    name = normalize_name(raw["name"]) if raw.get("name") else None
-    return _Subject(id_number, raw.get("name") if name else None, birth, gender, implied)
+def _subject(raw: dict) -> Subject:
+    try:
+        return read_subject(raw)
+    except InvalidIdNumber as exc:
+        raise InvalidInput({"subject.id_number": [str(exc)]}) from exc
 
 
 def _record_scope(request: dict) -> list:
@@ -159,7 +132,7 @@ def _match_id(session: Session, id_number: IdNumber, scope: list, hits: dict) ->
                                              [basis]))
 
 
-def _match_name(session: Session, subject: _Subject, scope: list, hits: dict) -> None:
+def _match_name(session: Session, subject: Subject, scope: list, hits: dict) -> None:
     assert subject.name is not None
     normalized = normalize_name(subject.name)
     written = written_form(subject.name)

@@ -1,0 +1,142 @@
+"""The record locator: which archives may hold a subject, without saying who they hold.
+
+A node publishes a Bloom filter of keyed hashes of the keys its search matches on; a hub
+sends a search only to the archives whose filter may hold one of the subject's keys.
+
+Keys (text before hashing), from the same reading of the subject as the node's search
+(`schemas.subjects.read_subject`) and the same name keys (`schemas.names.pinyin_keys`):
+- `i|<first 17 characters of the id number>`: the search's id match (the check character
+  and 15/18-digit forms are outside the body);
+- name keys in two families, `a` (a subject without an id number, who may be any party of
+  the name) and `b` (a subject with one, who by name may only be a party without a valid
+  id number: the search takes a party with another valid id for another person). A party
+  is under `a|<pinyin>` and `a|<pinyin>|<birth year>` (or `a|<pinyin>|*` when its birth
+  date is unknown or spans more than `MAX_YEARS`), and also under the `b` keys when it
+  has no valid id number. A subject looks up `<family>|<pinyin>` when its birth date is
+  unknown, else `<family>|<pinyin>|<year>` and `<family>|<pinyin>|*` (the search lets a
+  party with no birth date match any).
+
+Zero false negatives follows: every condition the search applies is implied by a key
+being shared (gender, record types and date windows are not in the keys: the filter may
+say yes where the search then finds nothing, never the reverse). A property test
+(tests/nodes/test_locator.py) checks it against the search itself.
+
+Keys are hashed with HMAC-SHA-256 under the federation's locator key, shared by nodes and
+hubs and by nobody else: a filter alone does not let anyone test a name or an id number.
+The filter is `rbloom`'s, sized for `FALSE_POSITIVE_RATE` per key looked up.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rbloom import Bloom
+
+from schemas.names import normalize_name, pinyin_keys
+from schemas.subjects import Subject
+
+FORMAT = "liancha-locator/1 rbloom hmac-sha256-128"
+FALSE_POSITIVE_RATE = 1e-4  # per key looked up: a subject has 3-7 keys; see docs/hub.md
+MAX_YEARS = 10  # a birth range longer than this is keyed as unknown
+KEY_BYTES = 32
+
+
+class LocatorKeyError(ValueError):
+    """The locator key file cannot be used."""
+
+
+@dataclass(frozen=True)
+class LocatorKey:
+    secret: bytes
+
+    @property
+    def key_id(self) -> str:
+        """Names the key without revealing it: node and hub must use the same one."""
+        return hmac.new(self.secret, b"liancha-locator key id", hashlib.sha256).hexdigest()[:16]
+
+    def hashed(self, keys: Iterable[str]) -> list[int]:
+        """Each key's keyed hash, as the signed 128-bit integer the filter takes."""
+        secret = self.secret
+        return [int.from_bytes(hmac.digest(secret, key.encode("utf-8"), "sha256")[:16],
+                               "big", signed=True) for key in keys]
+
+
+def load_locator_key(path: str | Path) -> LocatorKey:
+    """A locator key file: 64 hexadecimal digits (32 random bytes) on one line."""
+    try:
+        text = Path(path).read_text("ascii").strip()
+        secret = bytes.fromhex(text)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise LocatorKeyError(f"{path}: not a locator key file (64 hexadecimal digits): "
+                              f"{exc}") from exc
+    if len(secret) < KEY_BYTES:
+        raise LocatorKeyError(f"{path}: a locator key has {KEY_BYTES * 2} hexadecimal digits")
+    return LocatorKey(secret)
+
+
+def party_keys(name_pinyin: str | None, id_body: str | None, id_valid: bool | None,
+               birth_start: str | None, birth_end: str | None) -> list[str]:
+    """The keys of one party as a node indexes it (`parties` columns)."""
+    keys = [f"i|{id_body}"] if id_body else []
+    if name_pinyin is None:
+        return keys
+    years = _years(birth_start, birth_end)
+    for family in ("a", "b") if not id_valid else ("a",):
+        keys.append(f"{family}|{name_pinyin}")
+        keys.extend(f"{family}|{name_pinyin}|{year}" for year in years or ("*",))
+    return keys
+
+
+def subject_keys(subject: Subject) -> list[str]:
+    """The keys under which a node that would find `subject` holds at least one."""
+    keys = [f"i|{subject.id_number.body}"] if subject.id_number is not None else []
+    if not subject.name:
+        return keys
+    family = "b" if subject.id_number is not None else "a"
+    years = (_years(subject.birth.start().isoformat(), subject.birth.end().isoformat())
+             if subject.birth is not None else None)
+    for pinyin in pinyin_keys(normalize_name(subject.name)):
+        if years:
+            keys.extend(f"{family}|{pinyin}|{year}" for year in (*years, "*"))
+        else:
+            keys.append(f"{family}|{pinyin}")
+    return keys
+
+
+def _years(start: str | None, end: str | None) -> list[int] | None:
+    """The years of a birth range; None when unknown or wider than MAX_YEARS."""
+    if not start or not end:
+        return None
+    first, last = int(start[:4]), int(end[:4])
+    if last < first or last - first >= MAX_YEARS:
+        return None
+    return list(range(first, last + 1))
+
+
+def _identity(value: int) -> int:
+    return value
+
+
+def new_filter(expected_keys: int) -> Bloom:
+    return Bloom(max(expected_keys, 1), FALSE_POSITIVE_RATE, _identity)
+
+
+def encode_filter(bloom: Bloom) -> str:
+    return base64.b64encode(bloom.save_bytes()).decode("ascii")
+
+
+def decode_filter(text: str) -> Bloom:
+    """A filter from its published form; ValueError if it is not one."""
+    try:
+        return Bloom.load_bytes(base64.b64decode(text, validate=True), _identity)
+    except Exception as exc:  # noqa: BLE001 - rbloom raises ValueError or its own
+        raise ValueError(f"not a locator filter: {exc}") from exc
+
+
+def may_hold(bloom: Bloom, hashed_keys: Iterable[int]) -> bool:
+    return any(key in bloom for key in hashed_keys)
