@@ -16,6 +16,7 @@ from schemas.signing import load_private_key, load_public_key
 
 if TYPE_CHECKING:
     from certificates.pdf.seal import SealArt
+    from schemas.locator import LocatorKey
 
 __all__ = ["ConfigurationError", "HubSettings", "hub_settings", "read_config"]
 
@@ -59,6 +60,10 @@ DEFAULTS: dict[str, object] = {
     # without it background work runs in the hub's own process and nothing is shared
     "REDIS_URL": None,
     "ANSWER_CACHE_S": 30.0,  # how long a node's answer is reused (0: never)
+    # the federation's record locator key (a file; `liancha node locator new-key`): with it
+    # a search goes only to archives whose locator may hold the subject (docs/hub.md)
+    "LOCATOR_KEY": None,
+    "LOCATOR_MAX_AGE_S": 120.0,  # an older copy of a locator is not relied on
     "LOG_FORMAT": "text",  # text | json
     # background work (docs/operations.md); an interval of 0 turns that periodic work off
     "PROBE_INTERVAL_S": 60.0,  # each node's /readyz and service-info
@@ -121,6 +126,8 @@ class HubSettings:
     task_max_deliveries: int
     task_visibility_timeout_s: float
     seals: dict[str, "SealArt"] = field(default_factory=dict)  # archive code -> its seal
+    locator_key: "LocatorKey | None" = None
+    locator_max_age_s: float = 120.0
 
     @property
     def archive_names(self) -> dict[str, str]:
@@ -174,7 +181,20 @@ def hub_settings(config: Mapping[str, object]) -> HubSettings:
         task_visibility_timeout_s=float(
             config["TASK_VISIBILITY_TIMEOUT_S"]),  # type: ignore[arg-type]
         seals=_seals(config.get("SEAL_DIRECTORY"), nodes),
+        locator_key=_locator_key(config.get("LOCATOR_KEY")),
+        locator_max_age_s=float(config["LOCATOR_MAX_AGE_S"]),  # type: ignore[arg-type]
     )
+
+
+def _locator_key(value: object) -> "LocatorKey | None":
+    from schemas.locator import LocatorKeyError, load_locator_key
+
+    if not value:
+        return None
+    try:
+        return load_locator_key(str(value))
+    except LocatorKeyError as exc:
+        raise ConfigurationError(f"LOCATOR_KEY: {exc}") from exc
 
 
 def _guards(config: Mapping[str, object]) -> Guards:

@@ -18,6 +18,7 @@ EXPORTED: dict[str, type[Schema]] = {
     "SearchRequest": search.SearchRequestSchema,
     "SearchAnswer": search.SearchAnswerSchema,
     "ServiceInfo": search.ServiceInfoSchema,
+    "Locator": search.LocatorSchema,
     "Problem": search.ProblemSchema,
 }
 

@@ -6,7 +6,7 @@ from schemas.fields import RECORD_TYPES, Moment, one_of
 from schemas.records import ArchiveSchema
 from schemas.search import DateWindowSchema, MatchedRecordSchema, SubjectSchema
 
-NODE_STATUSES = ("ok", "timeout", "error", "unavailable", "skipped")
+NODE_STATUSES = ("ok", "timeout", "error", "unavailable", "skipped", "not_held")
 
 
 class QueryRequestSchema(DateWindowSchema):

@@ -31,7 +31,7 @@ DOCUMENT_WORDS = {"id_card": "居民身份证", "letter_of_authorization": "授�
                   "kinship_proof": "亲属关系证明", "court_order": "法院文书",
                   "identity_verified": "身份已核验", "other": "其他材料"}
 NODE_STATUS_WORDS = {"ok": "已答复", "timeout": "超时", "error": "出错", "unavailable": "无法连接",
-                     "skipped": "未检索"}
+                     "skipped": "未检索", "not_held": "索引核对无记载"}
 FIELD_WORDS = {
     "subject": "查档对象", "subject.name": "查档对象姓名",
     "subject.id_number": "查档对象身份证号", "applicant.name": "申请人姓名",

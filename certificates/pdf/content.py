@@ -36,6 +36,7 @@ ANSWERS = {
     "error": "查询出错，未答复",
     "unavailable": "暂停服务，未答复",
     "skipped": "未查询",
+    "not_held": "经档案索引核对，无记载",
 }
 
 

@@ -21,8 +21,10 @@ from federation.fanout.breakers import NodeBreaker
 from federation.fanout.cache import AnswerCache
 from federation.fanout.client import Attempt, NodeClient
 from federation.fanout.hedging import HedgePolicy
+from federation.fanout.locators import LocatorBook
 from federation.fanout.outcomes import (
     ERROR,
+    NOT_HELD,
     OK,
     SKIPPED,
     TIMEOUT,
@@ -61,9 +63,11 @@ class FanOut:
         max_workers: int | None = None,
         shared: SharedRedis | None = None,
         cache: AnswerCache | None = None,
+        locators: LocatorBook | None = None,
     ) -> None:
         """`shared`: the Redis that holds the breakers of all hub workers (None: each
-        process keeps its own); `cache`: reuse of nodes' recent answers (None: none)."""
+        process keeps its own); `cache`: reuse of nodes' recent answers (None: none);
+        `locators`: the archives' record locators (None: every archive is asked)."""
         self.nodes = list(nodes)
         self.default_deadline_s = default_deadline_s
         self.overall_deadline_s = overall_deadline_s
@@ -74,7 +78,7 @@ class FanOut:
         self._breakers = {
             node.code: NodeBreaker(node.code, breaker_fail_max, breaker_reset_s, shared)
             for node in self.nodes}
-        self.shared, self.cache = shared, cache
+        self.shared, self.cache, self.locators = shared, cache, locators
         self.hedging = {node.code: HedgePolicy(hedge_budget) for node in self.nodes}
         # shared by every query of this process: a call waits here when all are busy
         self._executor = cf.ThreadPoolExecutor(max_workers=threads,
@@ -87,6 +91,8 @@ class FanOut:
             client.close()
         if self.shared is not None:
             self.shared.close()
+        if self.locators is not None:
+            self.locators.close()
 
     def breaker_state(self, code: str) -> str:
         return self._breakers[code].state
@@ -114,6 +120,15 @@ class FanOut:
                 outcomes[node.code] = _outcome(
                     node, SKIPPED, None,
                     f"holds none of the asked record types ({', '.join(record_types)})")
+        if self.locators is not None:
+            routes = self.locators.route(request.get("subject") or {},
+                                         [node.code for node in asked])
+            for node in asked:
+                if routes[node.code] is False:  # never on doubt: None is asked
+                    outcomes[node.code] = _outcome(
+                        node, NOT_HELD, None,
+                        "its record locator holds none of the subject's keys: not asked")
+            asked = [node for node in asked if node.code not in outcomes]
         if self.cache is not None and cache_scope is not None:
             # a cached answer is used even if the node's circuit opened since
             outcomes.update(self.cache.fetch(asked, request, cache_scope))

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 OK, TIMEOUT, ERROR, UNAVAILABLE, SKIPPED = "ok", "timeout", "error", "unavailable", "skipped"
-STATUSES = (OK, TIMEOUT, ERROR, UNAVAILABLE, SKIPPED)
+NOT_HELD = "not_held"  # the archive's fresh locator holds none of the subject's keys
+STATUSES = (OK, TIMEOUT, ERROR, UNAVAILABLE, SKIPPED, NOT_HELD)
+ANSWERED = frozenset({OK, NOT_HELD})  # what the archive holds of the subject is known
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,7 @@ class NodeOutcome:
     """One archive's part in one search."""
 
     archive: dict  # {"code", "name"}
-    status: str  # ok | timeout | error | unavailable | skipped
+    status: str  # ok | timeout | error | unavailable | skipped | not_held
     latency_ms: float | None  # time to the answer used (or waited, for a timeout)
     count: int = 0  # records used (0 unless ok)
     error: str | None = None  # plain reason for timeout/error/unavailable/skipped

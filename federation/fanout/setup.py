@@ -3,12 +3,14 @@
 With `redis_url`, the nodes' circuit breakers live in that Redis, shared by every hub
 worker, and nodes' answers are reused for `answer_cache_s` seconds (0: never); without
 it each process keeps its own breakers and nothing is cached. Either way a failing Redis
-never fails a query (see `shared.py`).
+never fails a query (see `shared.py`). With `locator_key`, archives whose record locator
+holds none of the subject's keys are not asked (see `locators.py`).
 """
 
 from federation.config import HubSettings
 from federation.fanout.cache import AnswerCache, cache_secret
 from federation.fanout.engine import FanOut
+from federation.fanout.locators import LocatorBook
 from federation.fanout.shared import SharedRedis
 
 
@@ -17,6 +19,11 @@ def build_fanout(settings: HubSettings) -> FanOut:
     cache = None
     if shared is not None and settings.answer_cache_s > 0:
         cache = AnswerCache(shared, cache_secret(settings.signing_key), settings.answer_cache_s)
+    locators = None
+    if settings.locator_key is not None:
+        locators = LocatorBook(settings.nodes, settings.locator_key, settings.signing_key,
+                               settings.locator_max_age_s)
+        locators.refresh_in_background()  # the first queries ask everyone meanwhile
     return FanOut(
         settings.nodes, settings.signing_key,
         default_deadline_s=settings.node_deadline_s,
@@ -27,4 +34,5 @@ def build_fanout(settings: HubSettings) -> FanOut:
         max_workers=settings.fanout_threads,
         shared=shared,
         cache=cache,
+        locators=locators,
     )

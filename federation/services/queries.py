@@ -18,6 +18,7 @@ from federation import audit
 from federation.config import HubSettings
 from federation.errors import InvalidInput, PermissionDenied, QueryNotFound
 from federation.fanout import FanOut, NodeOutcome
+from federation.fanout.outcomes import ANSWERED
 from federation.identity import Identity
 from federation.merge import group_persons
 from federation.models import NodeAnswer, Query
@@ -67,7 +68,8 @@ def run_query(session: Session, settings: HubSettings, fanout: FanOut, identity:
         persons = [person.to_dict() for person in group_persons(records, subject)]
     answer = {
         "query_id": query_id,
-        "complete": all(o.status == "ok" for o in outcomes),
+        # an archive whose fresh locator holds none of the subject's keys has answered too
+        "complete": all(o.status in ANSWERED for o in outcomes),
         "persons": persons,
         "records": records,
         "nodes": [_status(outcome) for outcome in outcomes],

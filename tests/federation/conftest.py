@@ -19,6 +19,7 @@ from federation.identity import mint_clerk_token, mint_identity_token
 from nodes.app import create_app as create_node
 from nodes.services.importer import import_file
 from nodes.storage import make_engine, upgrade_schema
+from schemas.locator import LocatorKey
 from schemas.signing import generate_key_pair, load_private_key
 from tests.live import serve, write_csv
 from tests.nodes.people import LI_ID, OTHER_ZHANG_ID, ZHANG_ID_15, marriage_row
@@ -71,10 +72,11 @@ class Federation:
 
 
 @contextmanager
-def serve_nodes(base: Path, catalogues: dict = CATALOGUES
+def serve_nodes(base: Path, catalogues: dict = CATALOGUES, locator_key: LocatorKey | None = None
                 ) -> Iterator[tuple[Path, dict[str, str]]]:
     """A node per archive of `catalogues` served over loopback, the hub's key pair, and the
-    nodes file naming them (`base/nodes.yaml`); the servers stop on leaving."""
+    nodes file naming them (`base/nodes.yaml`); the servers stop on leaving. With
+    `locator_key` each import builds the node's record locator."""
     generate_key_pair(base / "keys" / "hub")
     urls, entries = {}, []
     with ExitStack() as servers:
@@ -85,7 +87,8 @@ def serve_nodes(base: Path, catalogues: dict = CATALOGUES
             upgrade_schema(engine)
             for record_type, rows in by_type.items():
                 path = write_csv(base / f"{code}-{record_type}.csv", record_type, rows)
-                assert not import_file(engine, record_type, path).rejected
+                assert not import_file(engine, record_type, path,
+                                       locator_key=locator_key).rejected
             engine.dispose()
             app = create_node({"ARCHIVE_CODE": code, "ARCHIVE_NAME": ARCHIVES[code],
                                "DATABASE_URL": database, "SIGNING_KEY": node_private,

@@ -1,0 +1,148 @@
+"""The hub's copies of its archives' record locators, and the routing they allow.
+
+`LocatorBook.route` says, per archive, whether the subject of a search may be held there:
+False only from a fresh locator (fetched within `max_age_s`, signed by the archive, hashed
+under this federation's locator key) that holds none of the subject's keys. Anything else
+(no locator yet, a stale one, one the archive withdrew for an import, a fetch that failed,
+another key) is None: ask the archive. A stale or missing locator is fetched again in the
+background, never on a query's time.
+"""
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+import orjson
+import requests
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from rbloom import Bloom
+
+from federation.registry import NodeEntry
+from schemas.id_numbers import InvalidIdNumber
+from schemas.locator import FORMAT, LocatorKey, decode_filter, may_hold, subject_keys
+from schemas.partial_dates import InvalidDate
+from schemas.signing import SIGNATURE_HEADER, SignatureInvalid, mint_hub_token, verify_body
+from schemas.subjects import read_subject
+
+log = logging.getLogger("liancha.hub.locators")
+FETCH_TIMEOUT_S = 30.0
+PURPOSE = "record locator refresh"
+
+
+@dataclass(frozen=True)
+class _Held:
+    bloom: Bloom
+    etag: str | None
+    fetched_at: float  # time.monotonic() of the last fetch that confirmed it
+
+
+class LocatorBook:
+    """Per archive, its locator as last fetched (see the module's docstring)."""
+
+    def __init__(self, nodes: list[NodeEntry], key: LocatorKey, signing_key: Ed25519PrivateKey,
+                 max_age_s: float = 120.0) -> None:
+        self.key, self.max_age_s = key, max_age_s
+        self._nodes = {node.code: node for node in nodes}
+        self._signing_key = signing_key
+        self._held: dict[str, _Held] = {}
+        self._fetching: set[str] = set()
+        self._lock = threading.Lock()
+        self._session = requests.Session()
+        self._session.trust_env = False
+
+    def close(self) -> None:
+        self._session.close()
+
+    def route(self, subject: dict, codes: list[str]) -> dict[str, bool | None]:
+        """For each archive code: False (its fresh locator holds none of the subject's
+        keys: not asked), True (it may hold them) or None (no usable locator: asked)."""
+        try:
+            hashed = self.key.hashed(subject_keys(read_subject(subject)))
+        except (InvalidIdNumber, InvalidDate, KeyError, TypeError):
+            return dict.fromkeys(codes)  # the archives answer what is wrong with it
+        now = time.monotonic()
+        routes: dict[str, bool | None] = {}
+        stale = []
+        for code in codes:
+            held = self._held.get(code)
+            if held is None or now - held.fetched_at > self.max_age_s:
+                routes[code] = None
+                stale.append(code)
+            else:
+                routes[code] = may_hold(held.bloom, hashed)
+        if stale:
+            self.refresh_in_background(stale)
+        return routes
+
+    def refresh_in_background(self, codes: list[str] | None = None) -> None:
+        with self._lock:
+            wanted = [code for code in (codes or list(self._nodes))
+                      if code not in self._fetching]
+            self._fetching.update(wanted)
+        if wanted:
+            threading.Thread(target=self._refresh_all, args=(wanted,), daemon=True,
+                             name="locator-refresh").start()
+
+    def _refresh_all(self, codes: list[str]) -> None:
+        try:
+            for code in codes:
+                self.refresh(code)
+        finally:
+            with self._lock:
+                self._fetching.difference_update(codes)
+
+    def refresh(self, code: str) -> bool:
+        """Fetch one archive's locator now; whether a usable one is held afterwards."""
+        node = self._nodes[code]
+        held = self._held.get(code)
+        try:
+            self._fetch(node, held)
+        except _Unusable as exc:
+            self._held.pop(code, None)
+            log.warning("locator of %s not used (asked every time): %s", code, exc)
+        except (requests.RequestException, OSError, ValueError) as exc:
+            self._held.pop(code, None)
+            log.warning("locator of %s could not be fetched (asked every time): %s", code, exc)
+        return code in self._held
+
+    def _fetch(self, node: NodeEntry, held: _Held | None) -> None:
+        headers = {"Authorization": "Bearer " + mint_hub_token(
+            self._signing_key, node.code, PURPOSE, lifetime_s=60)}
+        if held is not None and held.etag:
+            headers["If-None-Match"] = held.etag
+        fetched_at = time.monotonic()
+        response = self._session.get(f"{node.url}/v1/locator", headers=headers,
+                                     timeout=FETCH_TIMEOUT_S)
+        if response.status_code == 304 and held is not None:
+            self._held[node.code] = _Held(held.bloom, held.etag, fetched_at)
+            return
+        if response.status_code != 200:
+            raise _Unusable(f"answered HTTP {response.status_code}")
+        try:
+            signed = verify_body(response.headers.get(SIGNATURE_HEADER), response.content,
+                                 node.keys)
+        except SignatureInvalid as exc:
+            raise _Unusable(str(exc)) from exc
+        if signed.archive != node.code:
+            raise _Unusable(f"signed for archive {signed.archive!r}")
+        body = orjson.loads(response.content)
+        if not isinstance(body, dict):
+            raise _Unusable("not a locator")
+        if body.get("format") != FORMAT:
+            raise _Unusable(f"a locator of another format {body.get('format')!r}")
+        if body.get("key_id") != self.key.key_id:
+            raise _Unusable("hashed under another locator key than this hub's")
+        if (body.get("archive") or {}).get("code") != node.code:
+            raise _Unusable("a locator of another archive")
+        try:
+            bloom = decode_filter(body["filter"])
+        except (KeyError, ValueError) as exc:
+            raise _Unusable(str(exc)) from exc
+        self._held[node.code] = _Held(bloom, response.headers.get("ETag"), fetched_at)
+        log.info("locator of %s fetched: %s keys, built %s", node.code, body.get("keys"),
+                 body.get("built_at"))
+
+
+class _Unusable(Exception):
+    """A locator answer this hub cannot rely on."""
