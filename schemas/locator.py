@@ -29,6 +29,7 @@ The filter is `rbloom`'s, sized for `FALSE_POSITIVE_RATE` per key looked up.
 from __future__ import annotations
 
 import base64
+import calendar
 import hashlib
 import hmac
 from collections.abc import Iterable
@@ -38,11 +39,11 @@ from pathlib import Path
 from rbloom import Bloom
 
 from schemas.names import normalize_name, pinyin_keys
+from schemas.partial_dates import PartialDate
 from schemas.subjects import Subject
 
 FORMAT = "liancha-locator/1 rbloom hmac-sha256-128"
 FALSE_POSITIVE_RATE = 1e-4  # per key looked up: a subject has 3-7 keys; see docs/hub.md
-MAX_YEARS = 10  # a birth range longer than this is keyed as unknown
 KEY_BYTES = 32
 
 
@@ -85,10 +86,10 @@ def party_keys(name_pinyin: str | None, id_body: str | None, id_valid: bool | No
     keys = [f"i|{id_body}"] if id_body else []
     if name_pinyin is None:
         return keys
-    years = _years(birth_start, birth_end)
+    births = _party_births(birth_start, birth_end)
     for family in ("a", "b") if not id_valid else ("a",):
         keys.append(f"{family}|{name_pinyin}")
-        keys.extend(f"{family}|{name_pinyin}|{year}" for year in years or ("*",))
+        keys.extend(f"{family}|{name_pinyin}|{birth}" for birth in births)
     return keys
 
 
@@ -98,24 +99,54 @@ def subject_keys(subject: Subject) -> list[str]:
     if not subject.name:
         return keys
     family = "b" if subject.id_number is not None else "a"
-    years = (_years(subject.birth.start().isoformat(), subject.birth.end().isoformat())
-             if subject.birth is not None else None)
+    births = _subject_births(subject.birth) if subject.birth is not None else None
     for pinyin in pinyin_keys(normalize_name(subject.name)):
-        if years:
-            keys.extend(f"{family}|{pinyin}|{year}" for year in (*years, "*"))
+        if births:
+            keys.extend(f"{family}|{pinyin}|{birth}" for birth in births)
         else:
             keys.append(f"{family}|{pinyin}")
     return keys
 
 
-def _years(start: str | None, end: str | None) -> list[int] | None:
-    """The years of a birth range; None when unknown or wider than MAX_YEARS."""
-    if not start or not end:
+def _party_births(start: str | None, end: str | None) -> list[str]:
+    """A party's birth date keys: at its own precision (`y1952`, `m1952-03`,
+    `d1952-03-04`) and, for a finer date, the year and month that contain it (`cy1952`,
+    `cm1952-03`); `*` when it is unknown or not one year, month or day."""
+    precision = _precision(start, end)
+    if precision is None:
+        return ["*"]
+    year, month = start[:4], start[:7]  # type: ignore[index]
+    if precision == "y":
+        return [f"y{year}"]
+    if precision == "m":
+        return [f"m{month}", f"cy{year}"]
+    return [f"d{start}", f"cm{month}", f"cy{year}"]
+
+
+def _subject_births(birth: PartialDate) -> list[str]:
+    """The birth keys of every party whose birth date overlaps the subject's: coarser or
+    equal dates that contain it, finer ones it contains, and unknown ones (`*`)."""
+    year = f"{birth.year:04d}"
+    if birth.month is None:
+        return [f"y{year}", f"cy{year}", "*"]
+    month = f"{year}-{birth.month:02d}"
+    if birth.day is None:
+        return [f"y{year}", f"m{month}", f"cm{month}", "*"]
+    return [f"y{year}", f"m{month}", f"d{month}-{birth.day:02d}", "*"]
+
+
+def _precision(start: str | None, end: str | None) -> str | None:
+    """`y`, `m` or `d` when [start, end] is exactly one year, month or day, else None."""
+    if not start or not end or len(start) != 10 or len(end) != 10:
         return None
-    first, last = int(start[:4]), int(end[:4])
-    if last < first or last - first >= MAX_YEARS:
+    if start == end:
+        return "d"
+    if start[:4] != end[:4] or not start.endswith("-01"):
         return None
-    return list(range(first, last + 1))
+    if start[5:] == "01-01" and end[5:] == "12-31":
+        return "y"
+    last = calendar.monthrange(int(start[:4]), int(start[5:7]))[1]
+    return "m" if start[:7] == end[:7] and end[8:] == f"{last:02d}" else None
 
 
 def _identity(value: int) -> int:
