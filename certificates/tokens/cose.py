@@ -36,12 +36,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from certificates.tokens.token import (
     ALTERED,
-    EXPIRED,
     UNKNOWN_KEY,
-    VALID,
     CertificateClaims,
     TokenCheck,
     compact_number,
+    judged,
+    near_any,
     number_date,
 )
 
@@ -165,14 +165,6 @@ def _kid_of(protected: bytes) -> str | None:
     return kid if kid and protected_header(kid) == protected else None
 
 
-def _near_known_kid(kid: str, keys: dict[str, Ed25519PublicKey]) -> bool:
-    """A published kid with at most 2 characters changed (the keyring keeps its kids apart
-    in every position): damage, not another key."""
-    return any(len(known) == len(kid) and sum(a != b for a, b in zip(known, kid,
-                                                                     strict=True)) <= 2
-               for known in keys)
-
-
 def verify(token: str, keys: dict[str, Ed25519PublicKey], today: date | None = None,
            checked_text: bool = False) -> TokenCheck:
     raw = decode_text(token, checked_text)
@@ -185,19 +177,14 @@ def verify(token: str, keys: dict[str, Ed25519PublicKey], today: date | None = N
         return TokenCheck(ALTERED, _claims(payload), None, "the protected header is not ours")
     key = keys.get(kid)
     if key is None:
-        if _near_known_kid(kid, keys):
+        if near_any(kid, keys):
             return TokenCheck(ALTERED, _claims(payload), kid, "the key id was changed")
         return TokenCheck(UNKNOWN_KEY, _claims(payload), kid, f"no published key {kid!r}")
     try:
         key.verify(signature, _signing_input(protected, payload))
     except InvalidSignature:
         return TokenCheck(ALTERED, _claims(payload), kid, "the signature does not match")
-    claims = _claims(payload)
-    if claims is None:
-        return TokenCheck(ALTERED, None, kid, "signed claims that cannot be read")
-    if claims.expires_on is not None and (today or date.today()) > claims.expires_on:
-        return TokenCheck(EXPIRED, claims, kid, f"expired after {claims.expires_on}")
-    return TokenCheck(VALID, claims, kid, "signature valid")
+    return judged(_claims(payload), kid, today or date.today())
 
 
 def _parts(raw: bytes) -> tuple[bytes, bytes, bytes] | None:

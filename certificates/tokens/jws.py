@@ -25,14 +25,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from certificates.tokens.token import (
     ALGORITHM,
     ALTERED,
-    EXPIRED,
     TOKEN_TYPE,
     UNKNOWN_KEY,
-    VALID,
     CertificateClaims,
     TokenCheck,
     _b64decode,
     _b64encode,
+    judged,
+    near_any,
 )
 
 if TYPE_CHECKING:
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 
 _HEADER_MEMBERS = frozenset({"alg", "kid", "typ"})
 _HEADER_CACHE_SIZE = 256
-_NEAR_HEADER = 2  # changed header characters still read as damage, not as another key
 
 
 @lru_cache(maxsize=64)
@@ -96,16 +95,6 @@ def _read_claims(segment: str) -> CertificateClaims | None:
         return None
 
 
-def _near_known_header(segment: str, keys: dict[str, Ed25519PublicKey]) -> bool:
-    """Whether a header is a published key's header with at most 2 characters changed."""
-    for kid in keys:
-        known = header_segment(kid)
-        if len(known) == len(segment):
-            if sum(a != b for a, b in zip(known, segment, strict=True)) <= _NEAR_HEADER:
-                return True
-    return False
-
-
 def verify(token: str, keys: dict[str, Ed25519PublicKey], today: date) -> TokenCheck:
     """Check a JWS token offline against published keys (kid -> key)."""
     parts = token.split(".")
@@ -117,7 +106,7 @@ def verify(token: str, keys: dict[str, Ed25519PublicKey], today: date) -> TokenC
         return TokenCheck(ALTERED, _read_claims(payload), None, "the header is not ours")
     key = keys.get(kid)
     if key is None:
-        if _near_known_header(header, keys):
+        if near_any(header, map(header_segment, keys)):
             return TokenCheck(ALTERED, _read_claims(payload), kid, "the key id was changed")
         return TokenCheck(UNKNOWN_KEY, _read_claims(payload), kid, f"no published key {kid!r}")
     raw_signature = _b64decode(signature)
@@ -127,11 +116,6 @@ def verify(token: str, keys: dict[str, Ed25519PublicKey], today: date) -> TokenC
         key.verify(raw_signature, f"{header}.{payload}".encode("ascii"))
     except InvalidSignature:
         return TokenCheck(ALTERED, _read_claims(payload), kid, "the signature does not match")
-    claims = _read_claims(payload)
-    if claims is None:
-        return TokenCheck(ALTERED, None, kid, "signed claims that cannot be read")
-    if claims.expires_on is not None and today > claims.expires_on:
-        return TokenCheck(EXPIRED, claims, kid, f"expired after {claims.expires_on}")
-    return TokenCheck(VALID, claims, kid, "signature valid")
+    return judged(_read_claims(payload), kid, today)
 
 

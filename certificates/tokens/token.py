@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -147,6 +148,27 @@ class TokenCheck:
     @property
     def valid(self) -> bool:
         return self.status == VALID
+
+
+NEAR_CHANGES = 2  # characters changed in a key's id (or header) still read as damage
+
+
+def near_any(text: str, known: Iterable[str]) -> bool:
+    """Whether `text` is one of `known` with at most NEAR_CHANGES characters changed: damage
+    to a published key's id, not another key (the keyring keeps its kids apart)."""
+    return any(len(candidate) == len(text) and sum(
+        a != b for a, b in zip(candidate, text, strict=True)) <= NEAR_CHANGES
+        for candidate in known)
+
+
+def judged(claims: CertificateClaims | None, kid: str, today: date) -> TokenCheck:
+    """The check of a token whose signature verified: its claims must read, and not be
+    past their last day."""
+    if claims is None:
+        return TokenCheck(ALTERED, None, kid, "signed claims that cannot be read")
+    if claims.expires_on is not None and today > claims.expires_on:
+        return TokenCheck(EXPIRED, claims, kid, f"expired after {claims.expires_on}")
+    return TokenCheck(VALID, claims, kid, "signature valid")
 
 
 def issue_token(keyring: Keyring, claims: CertificateClaims) -> str:

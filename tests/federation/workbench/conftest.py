@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from accounts.clerks import create_clerk
 from tests.federation.test_queries import SUBJECT
+from tests.nodes.people import id18
 
 PASSWORD = "窗口-correct-horse"
 CLERKS = {
@@ -59,3 +60,17 @@ def login(client, username: str, archive: str | None = None) -> str:  # type: ig
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+API = "/clerk/api/v1"
+NOBODY = {"id_number": id18("11010519491231002"), "name": "王小明"}  # in no catalogue
+
+
+@pytest.fixture
+def client(hub, clerks):  # type: ignore[no-untyped-def]
+    return hub.test_client()
+
+
+def post(client, path: str, token: str, body: dict | None = None):  # type: ignore[no-untyped-def]
+    return client.post(f"{API}{path}", json=body if body is not None else {},
+                       headers=bearer(token))

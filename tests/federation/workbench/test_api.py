@@ -1,22 +1,6 @@
 """The clerk API through the whole request, with each archive's clerk, and its refusals."""
 
-import pytest
-
-from tests.federation.workbench.conftest import COUNTER, bearer, login
-from tests.nodes.people import id18
-
-API = "/clerk/api/v1"
-NOBODY = {"id_number": id18("11010519491231002"), "name": "王小明"}  # in no catalogue
-
-
-@pytest.fixture
-def client(hub, clerks):  # type: ignore[no-untyped-def]
-    return hub.test_client()
-
-
-def post(client, path: str, token: str, body: dict | None = None):  # type: ignore[no-untyped-def]
-    return client.post(f"{API}{path}", json=body if body is not None else {},
-                       headers=bearer(token))
+from tests.federation.workbench.conftest import API, COUNTER, NOBODY, bearer, login, post
 
 
 def test_a_counter_request_through_every_step(client):

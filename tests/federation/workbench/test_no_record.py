@@ -5,26 +5,12 @@ scope, in its text, its registry entry, its signed digest and its verification."
 import io
 import json
 
-import pytest
 from pypdf import PdfReader
 
 from certificates.tokens import token_from_url
 from tests.federation.conftest import hub_with_node_down
-from tests.federation.workbench.conftest import COUNTER, bearer, login
+from tests.federation.workbench.conftest import COUNTER, NOBODY, bearer, login, post
 from tests.nodes.people import id18
-
-API = "/clerk/api/v1"
-NOBODY = {"id_number": id18("11010519491231002"), "name": "王小明"}  # in no catalogue
-
-
-@pytest.fixture
-def client(hub, clerks):  # type: ignore[no-untyped-def]
-    return hub.test_client()
-
-
-def post(client, path: str, token: str, body: dict | None = None):  # type: ignore[no-untyped-def]
-    return client.post(f"{API}{path}", json=body if body is not None else {},
-                       headers=bearer(token))
 
 
 def completed_with_nothing(client, subject: dict, **request: object) -> dict:  # type: ignore[no-untyped-def]
