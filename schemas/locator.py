@@ -44,6 +44,9 @@ from schemas.subjects import Subject
 
 FORMAT = "liancha-locator/1 rbloom hmac-sha256-128"
 FALSE_POSITIVE_RATE = 1e-4  # per key looked up: a subject has 3-7 keys; see docs/hub.md
+# the most keys `party_keys` gives one party: its id, and in each of two name families the
+# name alone and three birth keys (a day, the month and the year containing it)
+MAX_PARTY_KEYS = 1 + 2 * (1 + 3)
 KEY_BYTES = 32
 
 

@@ -16,13 +16,13 @@ from nodes.models import Locator, Party
 from schemas.locator import (
     FALSE_POSITIVE_RATE,
     FORMAT,
+    MAX_PARTY_KEYS,
     LocatorKey,
     encode_filter,
     new_filter,
     party_keys,
 )
 
-KEYS_PER_PARTY = 5  # at most: an id key, and a name key with a year in two families
 BATCH = 20_000
 
 
@@ -47,7 +47,7 @@ def build_locator(engine: Engine, key: LocatorKey) -> BuiltLocator:
                Party.birth_end)
     with engine.connect() as connection:
         held = connection.execute(select(func.count()).select_from(Party)).scalar_one()
-        bloom = new_filter(held * KEYS_PER_PARTY)
+        bloom = new_filter(held * MAX_PARTY_KEYS)  # never fuller than it is sized for
         keys = 0
         rows = connection.execution_options(stream_results=True, yield_per=BATCH).execute(
             select(*columns))

@@ -200,3 +200,10 @@ def test_a_locator_key_file_must_hold_32_bytes(tmp_path: Path) -> None:
         load_locator_key(short)
     with pytest.raises(LocatorKeyError):
         load_locator_key(tmp_path / "missing.key")
+
+
+def test_no_party_has_more_keys_than_a_locator_is_sized_for() -> None:
+    from schemas.locator import MAX_PARTY_KEYS
+
+    most = party_keys("zhang guo hua", "51050019520304001", False, "1952-03-04", "1952-03-04")
+    assert len(most) == MAX_PARTY_KEYS
