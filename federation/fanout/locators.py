@@ -27,6 +27,7 @@ from schemas.subjects import read_subject
 
 log = logging.getLogger("liancha.hub.locators")
 FETCH_TIMEOUT_S = 30.0
+MAX_LOCATOR_BYTES = 256 * 1024 * 1024  # a node of ten million parties sends about 40 MiB
 PURPOSE = "record locator refresh"
 
 
@@ -112,21 +113,21 @@ class LocatorBook:
         if held is not None and held.etag:
             headers["If-None-Match"] = held.etag
         fetched_at = time.monotonic()
-        response = self._session.get(f"{node.url}/v1/locator", headers=headers,
-                                     timeout=FETCH_TIMEOUT_S)
-        if response.status_code == 304 and held is not None:
-            self._held[node.code] = _Held(held.bloom, held.etag, fetched_at)
-            return
-        if response.status_code != 200:
-            raise _Unusable(f"answered HTTP {response.status_code}")
+        with self._session.get(f"{node.url}/v1/locator", headers=headers, stream=True,
+                               timeout=FETCH_TIMEOUT_S) as response:
+            if response.status_code == 304 and held is not None:
+                self._held[node.code] = _Held(held.bloom, held.etag, fetched_at)
+                return
+            if response.status_code != 200:
+                raise _Unusable(f"answered HTTP {response.status_code}")
+            content = _bounded(response)
         try:
-            signed = verify_body(response.headers.get(SIGNATURE_HEADER), response.content,
-                                 node.keys)
+            signed = verify_body(response.headers.get(SIGNATURE_HEADER), content, node.keys)
         except SignatureInvalid as exc:
             raise _Unusable(str(exc)) from exc
         if signed.archive != node.code:
             raise _Unusable(f"signed for archive {signed.archive!r}")
-        body = orjson.loads(response.content)
+        body = orjson.loads(content)
         if not isinstance(body, dict):
             raise _Unusable("not a locator")
         if body.get("format") != FORMAT:
@@ -142,6 +143,16 @@ class LocatorBook:
         self._held[node.code] = _Held(bloom, response.headers.get("ETag"), fetched_at)
         log.info("locator of %s fetched: %s keys, built %s", node.code, body.get("keys"),
                  body.get("built_at"))
+
+
+def _bounded(response: requests.Response) -> bytes:
+    chunks, size = [], 0
+    for chunk in response.iter_content(1024 * 1024):
+        size += len(chunk)
+        if size > MAX_LOCATOR_BYTES:
+            raise _Unusable(f"larger than {MAX_LOCATOR_BYTES // 2**20} MiB")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 class _Unusable(Exception):

@@ -101,3 +101,14 @@ def test_a_withdrawn_locator_is_no_longer_relied_on(tmp_path_factory, database_u
         book = app.extensions["liancha.fanout"].locators
         assert book.refresh("500118") is False
         assert _statuses(_query(app, {"name": "李秀英"}))["500118"] == "ok"
+
+
+def test_an_oversized_locator_is_not_taken(located, database_url, tmp_path,
+                                           monkeypatch) -> None:
+    from federation.fanout import locators
+
+    base, _ = located
+    app = _hub(base, database_url, tmp_path)
+    monkeypatch.setattr(locators, "MAX_LOCATOR_BYTES", 64)
+    assert app.extensions["liancha.fanout"].locators.refresh("500118") is False
+    assert _statuses(_query(app, {"name": "李秀英"}))["500118"] == "ok"  # asked

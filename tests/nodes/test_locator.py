@@ -207,3 +207,28 @@ def test_no_party_has_more_keys_than_a_locator_is_sized_for() -> None:
 
     most = party_keys("zhang guo hua", "51050019520304001", False, "1952-03-04", "1952-03-04")
     assert len(most) == MAX_PARTY_KEYS
+
+
+def test_the_locator_endpoint_wants_a_hub_token_and_answers_its_etag(app, hub, importer,
+                                                                    database_url) -> None:
+    client = app.test_client()
+    assert client.get("/v1/locator").status_code == 401
+    stranger = {"Authorization": f"Bearer {hub.token(audience='500118')}"}
+    assert client.get("/v1/locator", headers=stranger).status_code == 401
+    token = {"Authorization": f"Bearer {hub.token()}"}
+    absent = client.get("/v1/locator", headers=token)
+    assert absent.status_code == 404 and absent.content_type == "application/problem+json"
+    importer("marriage", [marriage_row("M-1", husband_name="张国华")])
+    engine = make_engine(database_url)
+    build_locator(engine, KEY)
+    engine.dispose()
+    replayed = dict(token)
+    assert client.get("/v1/locator", headers=replayed).status_code == 401  # a used token
+    fresh = client.get("/v1/locator", headers={"Authorization": f"Bearer {hub.token()}"})
+    assert fresh.status_code == 200 and fresh.headers["Liancha-Signature"]
+    assert fresh.json["key_id"] == KEY.key_id and fresh.json["parties"] == 2
+    same = client.get("/v1/locator", headers={"Authorization": f"Bearer {hub.token()}",
+                                              "If-None-Match": fresh.headers["ETag"]})
+    assert same.status_code == 304 and not same.data
+    assert client.post("/v1/locator", headers={
+        "Authorization": f"Bearer {hub.token()}"}).status_code == 405
