@@ -108,7 +108,7 @@ def test_an_oversized_locator_is_not_taken(located, database_url, tmp_path,
     from federation.fanout import locators
 
     base, _ = located
-    app = _hub(base, database_url, tmp_path)
     monkeypatch.setattr(locators, "MAX_LOCATOR_BYTES", 64)
+    app = _hub(base, database_url, tmp_path)
     assert app.extensions["liancha.fanout"].locators.refresh("500118") is False
     assert _statuses(_query(app, {"name": "李秀英"}))["500118"] == "ok"  # asked
