@@ -95,7 +95,8 @@ def _read_claims(segment: str) -> CertificateClaims | None:
         return None
 
 
-def verify(token: str, keys: dict[str, Ed25519PublicKey], today: date) -> TokenCheck:
+def verify(token: str, keys: dict[str, Ed25519PublicKey],
+           today: date | None = None) -> TokenCheck:
     """Check a JWS token offline against published keys (kid -> key)."""
     parts = token.split(".")
     if len(parts) != 3:
