@@ -58,6 +58,12 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     api.register_blueprint(batches.blp)
     api.register_blueprint(nodes.blp)
     api.register_blueprint(verify.blp)
+    if settings.upper is not None:  # this hub answers an upper hub as a node does
+        from federation.resources import node_api
+
+        api.spec.components.security_scheme(
+            "upperHubToken", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT (EdDSA)"})
+        api.register_blueprint(node_api.blp)
     app.register_blueprint(health.blp)
     app.register_blueprint(verify.pages)
     register_swagger_assets(app)

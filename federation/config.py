@@ -12,6 +12,7 @@ from casework.calendar import WorkingCalendar, load_calendar
 from federation.registry import NodeEntry, RegistryError, load_registry
 from runtime.settings import ConfigurationError, loaded, required
 from runtime.settings import read_config as read_settings
+from schemas.fields import ARCHIVE_CODE
 from schemas.signing import load_private_key, load_public_key
 
 if TYPE_CHECKING:
@@ -64,6 +65,11 @@ DEFAULTS: dict[str, object] = {
     # a search goes only to archives whose locator may hold the subject (docs/hub.md)
     "LOCATOR_KEY": None,
     "LOCATOR_MAX_AGE_S": 120.0,  # an older copy of a locator is not relied on
+    # a hub that answers an upper hub as a node does (docs/hub.md, "Hubs nest"): the upper
+    # hub's public key (a file), and the code and name this hub answers under
+    "UPPER_HUB_PUBLIC_KEY": None,
+    "HUB_CODE": None,
+    "HUB_NAME": None,
     "LOG_FORMAT": "text",  # text | json
     # background work (docs/operations.md); an interval of 0 turns that periodic work off
     "PROBE_INTERVAL_S": 60.0,  # each node's /readyz and service-info
@@ -128,6 +134,7 @@ class HubSettings:
     seals: dict[str, "SealArt"] = field(default_factory=dict)  # archive code -> its seal
     locator_key: "LocatorKey | None" = None
     locator_max_age_s: float = 120.0
+    upper: "UpperHub | None" = None  # set when this hub answers an upper hub
 
     @property
     def archive_names(self) -> dict[str, str]:
@@ -183,7 +190,29 @@ def hub_settings(config: Mapping[str, object]) -> HubSettings:
         seals=_seals(config.get("SEAL_DIRECTORY"), nodes),
         locator_key=_locator_key(config.get("LOCATOR_KEY")),
         locator_max_age_s=float(config["LOCATOR_MAX_AGE_S"]),  # type: ignore[arg-type]
+        upper=_upper(config),
     )
+
+
+@dataclass(frozen=True)
+class UpperHub:
+    """What a hub needs to answer an upper hub: its key, and the code and name it answers
+    under (the upper hub's nodes file names this hub so, with `kind: hub`)."""
+
+    public_key: Ed25519PublicKey
+    code: str
+    name: str
+
+
+def _upper(config: Mapping[str, object]) -> UpperHub | None:
+    if not config.get("UPPER_HUB_PUBLIC_KEY"):
+        return None
+    code = str(required(config, "HUB_CODE"))
+    if not ARCHIVE_CODE.match(code):
+        raise ConfigurationError(f"HUB_CODE must be six digits, like an archive's code: {code!r}")
+    return UpperHub(loaded(config["UPPER_HUB_PUBLIC_KEY"], load_public_key,
+                           "UPPER_HUB_PUBLIC_KEY", Ed25519PublicKey),
+                    code, str(required(config, "HUB_NAME")))
 
 
 def _locator_key(value: object) -> "LocatorKey | None":

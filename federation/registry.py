@@ -7,6 +7,11 @@
         public_key: keys/510500/public.pem   # relative to the nodes file
         record_types: [marriage, employment]  # optional: what the archive holds
         deadline_s: 2.5                       # optional: this node's own deadline
+      - code: "500000"                        # another hub, answering as a node does
+        name: 重庆市档案查询中心
+        kind: hub                             # its archives' statuses come back nested
+        url: http://127.0.0.1:8200
+        public_key: keys/hub-500000/public.pem
 """
 
 from dataclasses import dataclass
@@ -18,6 +23,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from schemas.fields import RECORD_TYPES
 from schemas.signing import load_public_key, public_jwk
 
+NODE, HUB = "node", "hub"
+
 
 class RegistryError(Exception):
     """The nodes file is unusable; the message says which entry and what to fix."""
@@ -25,12 +32,19 @@ class RegistryError(Exception):
 
 @dataclass(frozen=True)
 class NodeEntry:
+    """An archive's node, or a hub below this one (`kind: hub`) that answers for its own."""
+
     code: str
     name: str
     url: str
     keys: dict[str, Ed25519PublicKey]  # by kid: the keys that verify this node's answers
     record_types: frozenset[str] | None = None  # None: all four
     deadline_s: float | None = None  # None: the hub's default
+    kind: str = NODE  # node | hub
+
+    @property
+    def is_hub(self) -> bool:
+        return self.kind == HUB
 
     def holds_any(self, record_types: list[str] | None) -> bool:
         return self.record_types is None or not record_types \
@@ -77,6 +91,9 @@ def _entry(path: Path, index: int, entry: object) -> NodeEntry:
             raise RegistryError(f"{where}: unknown record types {sorted(unknown)}")
         record_types = frozenset(record_types)
     deadline = entry.get("deadline_s")
+    kind = entry.get("kind", NODE)
+    if kind not in (NODE, HUB):
+        raise RegistryError(f"{where}: kind must be {NODE} or {HUB}, not {kind!r}")
     return NodeEntry(
         code=str(entry["code"]),
         name=str(entry["name"]),
@@ -84,4 +101,5 @@ def _entry(path: Path, index: int, entry: object) -> NodeEntry:
         keys=keys,
         record_types=record_types,
         deadline_s=float(deadline) if deadline is not None else None,
+        kind=kind,
     )

@@ -30,6 +30,10 @@ class NodeStatusSchema(Schema):
                                                      "this node's signed answers"})
     original_latency_ms = fields.Float(allow_none=True, metadata={
         "description": "when cached: the node's latency when it answered"})
+    via = fields.List(fields.Nested(ArchiveSchema), metadata={
+        "description": "an archive below a lower hub: the hubs it was reached through"})
+    kind = one_of(("hub",), metadata={
+        "description": "a lower hub that gave no answer for its archives"})
 
 
 class PersonRecordSchema(Schema):

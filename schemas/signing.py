@@ -100,6 +100,47 @@ def mint_hub_token(
     return jwt.encode(hub_token_claims(audience, purpose, lifetime_s), key, algorithm="EdDSA")
 
 
+class TokenRefused(Exception):
+    """A hub token that does not open a call; the message says why."""
+
+
+HUB_TOKEN_CLAIMS = ["iss", "aud", "iat", "exp", "jti"]
+MAX_JTI = 128
+
+
+@dataclass(frozen=True)
+class HubCall:
+    """An accepted hub token: its id (remember it, a second use is a replay) and purpose."""
+
+    jti: str
+    purpose: str
+    expires_at: int
+
+
+def check_hub_token(authorization: str | None, public_key: Ed25519PublicKey, audience: str,
+                    leeway_s: int, max_lifetime_s: int) -> HubCall:
+    """The hub token of an `Authorization: Bearer` header, for the archive (or lower hub)
+    `audience`; `TokenRefused` with the reason. What a node checks, and a hub serving an
+    upper hub: the caller remembers the `jti` against replays."""
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise TokenRefused("A hub-signed bearer token is required (Authorization: Bearer ...).")
+    try:
+        claims = jwt.decode(token.strip(), public_key, algorithms=["EdDSA"], audience=audience,
+                            issuer=HUB_ISSUER, leeway=leeway_s,
+                            options={"require": HUB_TOKEN_CLAIMS})
+    except jwt.PyJWTError as exc:
+        raise TokenRefused(f"The token is not accepted: {exc}.") from exc
+    if claims["exp"] - claims["iat"] > max_lifetime_s:
+        raise TokenRefused(f"The token lives longer than {max_lifetime_s} s; use short tokens.")
+    purpose = claims.get("purpose")
+    if not isinstance(purpose, str) or not purpose.strip():
+        raise TokenRefused("The token carries no purpose.")
+    if not isinstance(claims["jti"], str) or not 0 < len(claims["jti"]) <= MAX_JTI:
+        raise TokenRefused(f"The token's jti must be a string of 1 to {MAX_JTI} characters.")
+    return HubCall(claims["jti"], purpose, int(claims["exp"]) + leeway_s)
+
+
 def sign_body(key: Ed25519PrivateKey, body: bytes, archive: str, request_id: str | None) -> str:
     payload = {
         "body_sha256": hashlib.sha256(body).hexdigest(),

@@ -18,9 +18,18 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import ReadTimeoutError
 
-from federation.fanout.outcomes import ERROR, OK, TIMEOUT, Evidence, name_context
+from federation.fanout.lower_hubs import archives_below
+from federation.fanout.outcomes import (
+    ERROR,
+    OK,
+    TIMEOUT,
+    Evidence,
+    NodeOutcome,
+    name_context,
+)
 from federation.registry import NodeEntry
 from runtime import request_ids
+from schemas.nesting import DEADLINE_HEADER, HubSearchAnswerSchema
 from schemas.search import SearchAnswerSchema
 from schemas.signing import SIGNATURE_HEADER, SignatureInvalid, mint_hub_token, verify_body
 
@@ -28,6 +37,7 @@ TOKEN_LIFETIME_S = 60
 MAX_ANSWER_BYTES = 64 * 1024 * 1024
 READ_CHUNK = 256 * 1024
 _ANSWER_SCHEMA = SearchAnswerSchema()
+_HUB_ANSWER_SCHEMA = HubSearchAnswerSchema()
 
 
 class _DeadlinePassed(Exception):
@@ -45,6 +55,7 @@ class Attempt:
     records: list[dict] = field(default_factory=list)
     evidence: Evidence | None = None
     name_context: dict = field(default_factory=dict)
+    children: list[NodeOutcome] = field(default_factory=list)  # a lower hub's archives
 
     @property
     def ok(self) -> bool:
@@ -86,6 +97,8 @@ class NodeClient:
             # the node logs under it (docs/operations.md)
             request_ids.HEADER: request_ids.current() or request_id,
         }
+        if self.node.is_hub:  # what the lower hub may spend, its own answer included
+            headers[DEADLINE_HEADER] = str(int(remaining * 1000))
         try:
             with self._session.post(self._url, data=body, headers=headers, stream=True,
                                     timeout=(remaining, remaining)) as response:
@@ -113,7 +126,7 @@ class NodeClient:
             return error("answer is not JSON")
         if not isinstance(answer, dict):
             return error("answer is not a search answer: expected a JSON object")
-        problems = _ANSWER_SCHEMA.validate(answer)
+        problems = (_HUB_ANSWER_SCHEMA if self.node.is_hub else _ANSWER_SCHEMA).validate(answer)
         if problems:
             return error(f"answer is not a search answer: {_first_problem(problems)}")
         code = answer["archive"]["code"]
@@ -131,6 +144,9 @@ class NodeClient:
         if signed.request_id != request_id:
             return error(f"signature does not verify: signed for request {signed.request_id!r}")
         evidence = Evidence(raw, signature or "", signed.kid, received_at)
+        if self.node.is_hub:
+            return Attempt(OK, None, sent, time.monotonic(), [], evidence,
+                           children=archives_below(self.node, answer, request_id))
         return Attempt(OK, None, sent, time.monotonic(), answer["records"], evidence,
                        name_context(answer))
 

@@ -30,6 +30,7 @@ from federation.fanout.outcomes import (
     TIMEOUT,
     UNAVAILABLE,
     NodeOutcome,
+    leaves,
 )
 from federation.fanout.shared import SharedRedis
 from federation.registry import NodeEntry
@@ -100,7 +101,8 @@ class FanOut:
     def search(self, request: dict, archives: list[str] | None = None,
                cache_scope: str | None = None,
                within_s: float | None = None) -> list[NodeOutcome]:
-        """One outcome per node in scope, in registry order; never raises for a node's fault.
+        """One outcome per archive in scope, in registry order (a lower hub's archives in
+        its place); never raises for a node's fault.
 
         `cache_scope` names who asks (e.g. a clerk's archive): recent answers to the same
         request in the same scope are reused (see cache.py); None never uses the cache.
@@ -130,8 +132,10 @@ class FanOut:
                         "its record locator holds none of the subject's keys: not asked")
             asked = [node for node in asked if node.code not in outcomes]
         if self.cache is not None and cache_scope is not None:
-            # a cached answer is used even if the node's circuit opened since
-            outcomes.update(self.cache.fetch(asked, request, cache_scope))
+            # a cached answer is used even if the node's circuit opened since (a lower
+            # hub's answers are not cached: its archives' are, by the lower hub)
+            outcomes.update(self.cache.fetch([node for node in asked if not node.is_hub],
+                                             request, cache_scope))
         for node in asked:
             if node.code in outcomes:
                 continue
@@ -146,9 +150,10 @@ class FanOut:
         called = list(flights)
         self._await(flights, outcomes, body, request)
         if self.cache is not None and cache_scope is not None:
-            self.cache.store([(self._by_code[code], outcomes[code]) for code in called],
-                             request, cache_scope)
-        return [outcomes[node.code] for node in scope]
+            self.cache.store([(self._by_code[code], outcomes[code]) for code in called
+                              if not self._by_code[code].is_hub], request, cache_scope)
+        # a lower hub that answered stands for its archives, each one an outcome of its own
+        return leaves([outcomes[node.code] for node in scope])
 
     def _launch(self, node: NodeEntry, body: bytes, request: dict,
                 overall_end: float) -> _Flight:
@@ -245,7 +250,7 @@ def _result(future: cf.Future) -> Attempt:
 def _outcome(node: NodeEntry, status: str, latency_ms: float | None,
              error: str | None, hedged: bool = False) -> NodeOutcome:
     return NodeOutcome({"code": node.code, "name": node.name}, status, latency_ms,
-                       error=error, hedged=hedged)
+                       error=error, hedged=hedged, kind=node.kind)
 
 
 def _ms(seconds: float) -> float:
@@ -260,6 +265,7 @@ def _used(flight: _Flight, attempt: Attempt) -> NodeOutcome:
     outcome.records, outcome.count, outcome.evidence = \
         attempt.records, len(attempt.records), attempt.evidence
     outcome.name_context = attempt.name_context
+    outcome.children = attempt.children
     return outcome
 
 

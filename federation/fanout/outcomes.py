@@ -22,6 +22,7 @@ class Evidence:
     signature: str
     kid: str  # RFC 7638 thumbprint of the node key that verified the signature
     received_at: datetime  # UTC, timezone-aware
+    key: dict | None = None  # the archive's public JWK, when a lower hub relayed the answer
 
 
 @dataclass
@@ -39,10 +40,26 @@ class NodeOutcome:
     # what the node said of the subject's name besides the records, only when ok: the
     # answer's `name_frequency` and `namesakes` (standard 1.1; absent from older nodes)
     name_context: dict = field(default_factory=dict)
+    # an archive below a lower hub: the hubs it was reached through, nearest to us first
+    via: list[dict] = field(default_factory=list)
+    kind: str = "node"  # the nodes file's kind of the entry: node | hub
+    children: list["NodeOutcome"] = field(default_factory=list)  # a lower hub's archives
 
     @property
     def ok(self) -> bool:
         return self.status == OK
+
+
+def leaves(outcomes: list[NodeOutcome]) -> list[NodeOutcome]:
+    """One outcome per archive: a lower hub that answered stands for its archives (each
+    marked with the hub it came through); one that did not stays as itself."""
+    flat: list[NodeOutcome] = []
+    for outcome in outcomes:
+        if outcome.kind == "hub" and outcome.ok:
+            flat.extend(outcome.children)
+        else:
+            flat.append(outcome)
+    return flat
 
 
 NAME_CONTEXT_KEYS = ("name_frequency", "namesakes")

@@ -61,8 +61,9 @@ def run_query(session: Session, settings: HubSettings, fanout: FanOut, identity:
     if identity.person is not None:  # a citizen, or a person at a kiosk: only their own
         context = NameContext.of(outcomes, decisions_about(session, subject["id_number"]))
         ownership = weigh(records, subject, context)
-        persons, records, to_confirm = citizen_answer(ownership, records,
-                                                      settings.archive_names)
+        names = {**settings.archive_names,  # and the archives below lower hubs
+                 **{o.archive["code"]: o.archive["name"] for o in outcomes}}
+        persons, records, to_confirm = citizen_answer(ownership, records, names)
         offered = ownership.offered
     else:
         persons = [person.to_dict() for person in group_persons(records, subject)]
@@ -153,6 +154,10 @@ def _status(outcome: NodeOutcome) -> dict:
     if getattr(outcome, "cached", False):
         status["cached"] = True
         status["original_latency_ms"] = getattr(outcome, "original_latency_ms", None)
+    if outcome.via:  # an archive below a lower hub: the hubs between, nearest first
+        status["via"] = outcome.via
+    elif outcome.kind == "hub":  # a lower hub that gave no answer for its archives
+        status["kind"] = "hub"
     return status
 
 

@@ -1,9 +1,7 @@
 """Hub tokens: only an unexpired, unreplayed EdDSA token for this archive opens a search."""
 
 import time
-from dataclasses import dataclass
 
-import jwt
 from sqlalchemy import delete, insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -11,47 +9,19 @@ from sqlalchemy.orm import Session
 from nodes.config import NodeSettings
 from nodes.errors import Unauthorized
 from nodes.models import SeenToken
-from schemas.signing import HUB_ISSUER
-
-REQUIRED_CLAIMS = ["iss", "aud", "iat", "exp", "jti"]
-MAX_JTI = 128  # seen_tokens.jti
-
-
-@dataclass(frozen=True)
-class HubCall:
-    jti: str
-    purpose: str
+from schemas.signing import HubCall, TokenRefused, check_hub_token
 
 
 def authorize_hub_call(session: Session, settings: NodeSettings,
                        authorization: str | None) -> HubCall:
     """Check the bearer token and remember its `jti`; raise `Unauthorized` with the reason."""
-    scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("A hub-signed bearer token is required (Authorization: Bearer ...).")
     try:
-        claims = jwt.decode(
-            token.strip(),
-            settings.hub_public_key,
-            algorithms=["EdDSA"],
-            audience=settings.archive_code,
-            issuer=HUB_ISSUER,
-            leeway=settings.clock_leeway_s,
-            options={"require": REQUIRED_CLAIMS},
-        )
-    except jwt.PyJWTError as exc:
-        raise Unauthorized(f"The token is not accepted: {exc}.") from exc
-    if claims["exp"] - claims["iat"] > settings.max_token_lifetime_s:
-        raise Unauthorized(
-            f"The token lives longer than {settings.max_token_lifetime_s} s; use short tokens."
-        )
-    purpose = claims.get("purpose")
-    if not isinstance(purpose, str) or not purpose.strip():
-        raise Unauthorized("The token carries no purpose.")
-    if not isinstance(claims["jti"], str) or not 0 < len(claims["jti"]) <= MAX_JTI:
-        raise Unauthorized(f"The token's jti must be a string of 1 to {MAX_JTI} characters.")
-    _remember(session, str(claims["jti"]), int(claims["exp"]) + settings.clock_leeway_s)
-    return HubCall(jti=str(claims["jti"]), purpose=purpose)
+        call = check_hub_token(authorization, settings.hub_public_key, settings.archive_code,
+                               settings.clock_leeway_s, settings.max_token_lifetime_s)
+    except TokenRefused as exc:
+        raise Unauthorized(str(exc)) from exc
+    _remember(session, call.jti, call.expires_at)
+    return call
 
 
 def _remember(session: Session, jti: str, keep_until: int) -> None:

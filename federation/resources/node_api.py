@@ -1,0 +1,58 @@
+"""The node API v1, served by a hub to its upper hub (only when it has one): service-info
+and search, the hub's signature on every answer, as an archive's node serves them."""
+
+from flask import Response, g, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from federation.resources import context
+from federation.upward.service import authorize_upper_call, search_below, service_info
+from schemas.nesting import DEADLINE_HEADER, HubSearchAnswerSchema, HubServiceInfoSchema
+from schemas.search import ProblemSchema, SearchRequestSchema
+from schemas.signing import SIGNATURE_HEADER, sign_body
+
+UPPER_TOKEN = [{"upperHubToken": []}]
+blp = Blueprint("node_api", __name__, url_prefix="/v1",
+                description="The node API of standard v1, served to an upper hub")
+
+
+@blp.before_request
+def authorize() -> None:
+    """Everything but service-info needs the upper hub's token, before the body is read."""
+    if request.endpoint == "node_api.HubServiceInfo" or request.method == "OPTIONS":
+        return
+    upper = context.settings().upper
+    assert upper is not None  # the blueprint is registered only with an upper hub
+    g.upper_call = authorize_upper_call(context.session(), upper,
+                                        request.headers.get("Authorization"))
+
+
+@blp.after_request
+def sign_answer(response: Response) -> Response:
+    """Every answer carries this hub's signature over its exact body."""
+    settings = context.settings()
+    assert settings.upper is not None
+    response.headers[SIGNATURE_HEADER] = sign_body(
+        settings.signing_key, response.get_data(), settings.upper.code, g.get("request_id"))
+    return response
+
+
+@blp.route("/service-info")
+class HubServiceInfo(MethodView):
+    @blp.response(200, HubServiceInfoSchema)
+    def get(self) -> dict:
+        """What this hub is to its upper hub: its code, its key, the entries below it."""
+        return service_info(context.settings())
+
+
+@blp.route("/search")
+class HubSearch(MethodView):
+    @blp.doc(security=UPPER_TOKEN)
+    @blp.arguments(SearchRequestSchema)
+    @blp.response(200, HubSearchAnswerSchema)
+    @blp.alt_response(401, schema=ProblemSchema, description="Missing or refused token")
+    def post(self, body: dict) -> dict:
+        """The search, asked of this hub's archives; each one's signed answer relayed."""
+        g.request_id = body["request_id"]
+        return search_below(context.session(), context.settings(), context.fanout(),
+                            g.upper_call, body, request.headers.get(DEADLINE_HEADER))

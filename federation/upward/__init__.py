@@ -1,0 +1,1 @@
+"""A hub answering an upper hub as a node does (docs/hub.md, "Hubs nest")."""
