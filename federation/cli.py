@@ -27,12 +27,25 @@ def hub_group() -> None:
 @click.option("--holiday-calendar", envvar="LIANCHA_HOLIDAY_CALENDAR", default=None,
               type=click.Path(exists=True, dir_okay=False),
               help="The archive's own holidays and workdays (YAML) over the national ones.")
+@click.option("--locator-key", envvar="LIANCHA_LOCATOR_KEY", default=None,
+              type=click.Path(exists=True, dir_okay=False),
+              help="The federation's record locator key: ask only archives that may hold "
+                   "the subject.")
+@click.option("--upper-hub-public-key", envvar="LIANCHA_UPPER_HUB_PUBLIC_KEY", default=None,
+              type=click.Path(exists=True, dir_okay=False),
+              help="An upper hub's public.pem: serve it the node API v1 (/v1/search) for "
+                   "this hub's archives.")
+@click.option("--hub-code", envvar="LIANCHA_HUB_CODE", default=None,
+              help="With --upper-hub-public-key: the six-digit code this hub answers under.")
+@click.option("--hub-name", envvar="LIANCHA_HUB_NAME", default=None,
+              help="With --upper-hub-public-key: the name this hub answers under.")
 @click.option("--host", envvar="LIANCHA_HOST", default="127.0.0.1", show_default=True)
 @click.option("--port", envvar="LIANCHA_PORT", default=8000, type=int, show_default=True)
 @click.option("--threads", envvar="LIANCHA_THREADS", default=16, type=int, show_default=True)
 def serve(nodes: str, signing_key: str, identity_public_key: str, database_url: str,
           certificate_keys: str, public_url: str | None, holiday_calendar: str | None,
-          host: str, port: int, threads: int) -> None:
+          locator_key: str | None, upper_hub_public_key: str | None, hub_code: str | None,
+          hub_name: str | None, host: str, port: int, threads: int) -> None:
     """Serve the hub API (creates or upgrades the database schema first)."""
     import logging
 
@@ -47,10 +60,16 @@ def serve(nodes: str, signing_key: str, identity_public_key: str, database_url: 
                           "IDENTITY_PUBLIC_KEY": identity_public_key,
                           "DATABASE_URL": database_url, "CERTIFICATE_KEYS": certificate_keys,
                           "PUBLIC_URL": public_url or f"http://{host}:{port}",
-                          "HOLIDAY_CALENDAR": holiday_calendar})
+                          "HOLIDAY_CALENDAR": holiday_calendar, "LOCATOR_KEY": locator_key,
+                          "UPPER_HUB_PUBLIC_KEY": upper_hub_public_key,
+                          "HUB_CODE": hub_code, "HUB_NAME": hub_name})
     except ConfigurationError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"hub on http://{host}:{port} (API docs: http://{host}:{port}/docs)")
+    upper = app.extensions["liancha.hub"].upper
+    if upper is not None:
+        click.echo(f"answering an upper hub as {upper.code} {upper.name} "
+                   f"(node API: http://{host}:{port}/v1/search)")
     guards = app.extensions["liancha.hub"].guards
     # beyond the largest body any address takes, waitress answers 413 itself, unread
     serving.serve(app, host=host, port=port, threads=threads, ident="liancha-hub",

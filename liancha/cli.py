@@ -12,6 +12,7 @@ from federation.cli import audit_group, hub_group, token_command
 from generator.cli import generate_command
 from kiosk_api.cli import kiosk_group
 from liancha.demo import demo_command
+from liancha.demo_nested import demo_nested_command
 from liancha.keys_cli import keys_group
 from national_api.cli import platform_group
 from nodes.cli import node_group
@@ -30,6 +31,7 @@ main.add_command(node_group)
 main.add_command(generate_command)
 main.add_command(conformance_command)
 main.add_command(demo_command)
+main.add_command(demo_nested_command)
 main.add_command(hub_group)
 for command in (migrate, worker, beat, health):
     hub_group.add_command(command)

@@ -54,14 +54,20 @@ def prepare_keys(directory: Path) -> Path:
     return directory
 
 
-def import_catalogues(root: Path, archive: dict, node: DemoNode) -> None:
+def import_catalogues(root: Path, archive: dict, node: DemoNode,
+                      locator_key: Path | None = None) -> None:
+    """Each catalogue into the node's database (once); with `locator_key`, each import
+    rebuilds the node's record locator."""
     from nodes.importing.mapping import STANDARD
     from nodes.importing.mapping_file import load_mapping
     from nodes.services.importer import import_file
     from nodes.storage import make_engine, upgrade_schema
+    from schemas.locator import load_locator_key
 
     stamp = node.database.with_suffix(".imported")
-    fingerprint = json.dumps(archive["catalogues"], sort_keys=True)
+    fingerprint = json.dumps(archive["catalogues"] if locator_key is None
+                             else [archive["catalogues"], str(locator_key)], sort_keys=True)
+    key = load_locator_key(locator_key) if locator_key else None
     if node.database.exists() and stamp.exists() and stamp.read_text() == fingerprint:
         return
     engine = make_engine(f"sqlite:///{node.database}")
@@ -70,7 +76,8 @@ def import_catalogues(root: Path, archive: dict, node: DemoNode) -> None:
     for catalogue in archive["catalogues"]:
         mapping = catalogue["mapping"]
         layout = load_mapping(data / mapping, catalogue["record_type"]) if mapping else STANDARD
-        report = import_file(engine, catalogue["record_type"], data / catalogue["file"], layout)
+        report = import_file(engine, catalogue["record_type"], data / catalogue["file"], layout,
+                             locator_key=key)
         click.echo(f"  {node.code} {catalogue['record_type']}: {report.inserted} new, "
                    f"{report.updated} updated, {report.unchanged} unchanged, "
                    f"{len(report.rejected)} rejected")
