@@ -8,3 +8,8 @@ __all__ = ["DomainError", "InvalidInput", "PermissionDenied", "Unauthorized", "Q
 class QueryNotFound(DomainError):
     status = 404
     title = "Query not found"
+
+
+class NoLocator(DomainError):
+    status = 404
+    title = "No locator"

@@ -140,7 +140,8 @@ def _start(supervisor: Supervisor, root: Path, nodes: list[DemoNode], keys: dict
         "--signing-key", str(keys["upper"] / "private.pem"),
         "--identity-public-key", str(keys["identity"] / "public.pem"),
         "--database-url", f"sqlite:///{root / 'hubs' / 'upper' / 'hub.sqlite'}",
-        "--certificate-keys", str(root / "hubs" / "upper" / "certificate-keys")))
+        "--certificate-keys", str(root / "hubs" / "upper" / "certificate-keys"),
+        "--locator-key", str(locator_key)))  # the regional hubs publish their archives' union
     for region in regions(hub_port):
         supervisor.wait_ready(f"hub-{region.code}", f"{region.url}/readyz")
     supervisor.wait_ready("hub-upper", f"http://127.0.0.1:{hub_port}/readyz")

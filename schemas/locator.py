@@ -43,6 +43,10 @@ from schemas.partial_dates import PartialDate
 from schemas.subjects import Subject
 
 FORMAT = "liancha-locator/1 rbloom hmac-sha256-128"
+SET_FORMAT = "liancha-locator/1 rbloom-set hmac-sha256-128"
+"""A hub's locator, published to its upper hub: the union of its archives' locators, as the
+list of their filters (`filters`; filters of different sizes cannot be merged into one).
+A subject may be held below the hub when any of them may hold one of its keys."""
 FALSE_POSITIVE_RATE = 1e-4  # per key looked up: a subject has 3-7 keys; see docs/hub.md
 # the most keys `party_keys` gives one party: its id, and in each of two name families the
 # name alone and three birth keys (a day, the month and the year containing it)

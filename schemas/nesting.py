@@ -54,3 +54,17 @@ class HubServiceInfoSchema(ServiceInfoSchema):
     kind = one_of((HUB_KIND,), required=True)
     archives = fields.List(fields.Nested(ArchiveSchema), required=True, metadata={
         "description": "the entries of this hub's nodes file (archives and lower hubs)"})
+
+
+class HubLocatorSchema(Schema):
+    """A hub's record locator, published to its upper hub: its archives' filters as a set
+    (schemas/locator.py: SET_FORMAT)."""
+
+    archive = fields.Nested(ArchiveSchema, required=True)
+    format = fields.String(required=True)
+    key_id = fields.String(required=True)
+    built_at = fields.String(required=True)
+    false_positive_rate = fields.Float(required=True, metadata={"description": "per filter"})
+    parties = fields.Integer(required=True)
+    keys = fields.Integer(required=True)
+    filters = fields.List(fields.String(), required=True)

@@ -20,7 +20,14 @@ from rbloom import Bloom
 
 from federation.registry import NodeEntry
 from schemas.id_numbers import InvalidIdNumber
-from schemas.locator import FORMAT, LocatorKey, decode_filter, may_hold, subject_keys
+from schemas.locator import (
+    FORMAT,
+    SET_FORMAT,
+    LocatorKey,
+    decode_filter,
+    may_hold,
+    subject_keys,
+)
 from schemas.partial_dates import InvalidDate
 from schemas.signing import SIGNATURE_HEADER, SignatureInvalid, mint_hub_token, verify_body
 from schemas.subjects import read_subject
@@ -33,9 +40,12 @@ PURPOSE = "record locator refresh"
 
 @dataclass(frozen=True)
 class _Held:
-    bloom: Bloom
+    blooms: tuple[Bloom, ...]  # one for an archive; a lower hub's, one per archive below
+    filters: tuple[str, ...]  # the same, as published (what this hub publishes upward)
     etag: str | None
     fetched_at: float  # time.monotonic() of the last fetch that confirmed it
+    parties: int
+    keys: int
 
 
 class LocatorBook:
@@ -71,7 +81,7 @@ class LocatorBook:
                 routes[code] = None
                 stale.append(code)
             else:
-                routes[code] = may_hold(held.bloom, hashed)
+                routes[code] = any(may_hold(bloom, hashed) for bloom in held.blooms)
         if stale:
             self.refresh_in_background(stale)
         return routes
@@ -116,7 +126,8 @@ class LocatorBook:
         with self._session.get(f"{node.url}/v1/locator", headers=headers, stream=True,
                                timeout=FETCH_TIMEOUT_S) as response:
             if response.status_code == 304 and held is not None:
-                self._held[node.code] = _Held(held.bloom, held.etag, fetched_at)
+                self._held[node.code] = _Held(held.blooms, held.filters, held.etag, fetched_at,
+                                              held.parties, held.keys)
                 return
             if response.status_code != 200:
                 raise _Unusable(f"answered HTTP {response.status_code}")
@@ -130,19 +141,40 @@ class LocatorBook:
         body = orjson.loads(content)
         if not isinstance(body, dict):
             raise _Unusable("not a locator")
-        if body.get("format") != FORMAT:
+        wanted = SET_FORMAT if node.is_hub else FORMAT
+        if body.get("format") != wanted:
             raise _Unusable(f"a locator of another format {body.get('format')!r}")
         if body.get("key_id") != self.key.key_id:
             raise _Unusable("hashed under another locator key than this hub's")
         if (body.get("archive") or {}).get("code") != node.code:
             raise _Unusable("a locator of another archive")
+        filters = body.get("filters") if node.is_hub else [body.get("filter")]
+        if not isinstance(filters, list) or not all(isinstance(f, str) for f in filters):
+            raise _Unusable("no filter")
         try:
-            bloom = decode_filter(body["filter"])
-        except (KeyError, ValueError) as exc:
+            blooms = tuple(decode_filter(text) for text in filters)
+        except ValueError as exc:
             raise _Unusable(str(exc)) from exc
-        self._held[node.code] = _Held(bloom, response.headers.get("ETag"), fetched_at)
+        self._held[node.code] = _Held(blooms, tuple(filters), response.headers.get("ETag"),
+                                      fetched_at, int(body.get("parties") or 0),
+                                      int(body.get("keys") or 0))
         log.info("locator of %s fetched: %s keys, built %s", node.code, body.get("keys"),
                  body.get("built_at"))
+
+
+    def union(self) -> dict | None:
+        """What this hub publishes upward: every archive's fresh locator, as one set; None
+        unless every entry has one (an archive without is asked every time, and so must
+        the hub be)."""
+        now = time.monotonic()
+        held = [self._held.get(code) for code in self._nodes]
+        if any(h is None or now - h.fetched_at > self.max_age_s for h in held):
+            return None
+        return {"format": SET_FORMAT, "key_id": self.key.key_id,
+                "filters": [text for h in held if h is not None for text in h.filters],
+                "parties": sum(h.parties for h in held if h is not None),
+                "keys": sum(h.keys for h in held if h is not None),
+                "etags": [h.etag or "" for h in held if h is not None]}
 
 
 def _bounded(response: requests.Response) -> bytes:

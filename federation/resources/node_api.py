@@ -6,8 +6,18 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from federation.resources import context
-from federation.upward.service import authorize_upper_call, search_below, service_info
-from schemas.nesting import DEADLINE_HEADER, HubSearchAnswerSchema, HubServiceInfoSchema
+from federation.upward.service import (
+    authorize_upper_call,
+    hub_locator,
+    search_below,
+    service_info,
+)
+from schemas.nesting import (
+    DEADLINE_HEADER,
+    HubLocatorSchema,
+    HubSearchAnswerSchema,
+    HubServiceInfoSchema,
+)
 from schemas.search import ProblemSchema, SearchRequestSchema
 from schemas.signing import SIGNATURE_HEADER, sign_body
 
@@ -56,3 +66,19 @@ class HubSearch(MethodView):
         g.request_id = body["request_id"]
         return search_below(context.session(), context.settings(), context.fanout(),
                             g.upper_call, body, request.headers.get(DEADLINE_HEADER))
+
+
+@blp.route("/locator")
+class HubLocator(MethodView):
+    @blp.doc(security=UPPER_TOKEN)
+    @blp.response(200, HubLocatorSchema)
+    @blp.alt_response(304, description="The locator has not changed since the ETag given")
+    @blp.alt_response(401, schema=ProblemSchema, description="Missing or refused token")
+    @blp.alt_response(404, schema=ProblemSchema, description="Not every archive below has "
+                      "a fresh locator: ask this hub every time")
+    def get(self) -> dict | Response:
+        """The union of this hub's archives' record locators."""
+        locator, tag = hub_locator(context.settings(), context.fanout())
+        if request.headers.get("If-None-Match") == tag:
+            return Response(status=304, headers={"ETag": tag})
+        return locator, 200, {"ETag": tag}

@@ -2,6 +2,7 @@
 this hub's own archives within what is left of the upper hub's deadline, and the answer
 built so that the upper hub can check every archive's part (schemas/nesting.py)."""
 
+import hashlib
 import time
 from datetime import UTC, datetime
 
@@ -10,9 +11,11 @@ from sqlalchemy.orm import Session
 from accounts.assertions import spend
 from federation import audit
 from federation.config import HubSettings, UpperHub
+from federation.errors import NoLocator
 from federation.fanout import FanOut, NodeOutcome
 from runtime.errors import Unauthorized
 from schemas.fields import RECORD_TYPES
+from schemas.locator import FALSE_POSITIVE_RATE
 from schemas.nesting import HUB_KIND
 from schemas.signing import HubCall, TokenRefused, check_hub_token, public_jwk
 
@@ -103,3 +106,19 @@ def service_info(settings: HubSettings) -> dict:
                              if any(node.holds_any([t]) for node in settings.nodes)],
             "counts": {}, "signing_keys": [public_jwk(settings.signing_key.public_key())],
             "archives": [{"code": node.code, "name": node.name} for node in settings.nodes]}
+
+
+def hub_locator(settings: HubSettings, fanout: FanOut) -> tuple[dict, str]:
+    """This hub's locator for its upper hub (the union of its archives'), and its ETag;
+    `NoLocator` unless every archive below has a fresh one (then the upper hub asks this
+    hub every time)."""
+    upper = settings.upper
+    assert upper is not None
+    union = fanout.locators.union() if fanout.locators is not None else None
+    if union is None:
+        raise NoLocator("this hub holds no fresh locator of every archive below it: ask it "
+                        "every time")
+    tag = '"' + hashlib.sha256("|".join(union.pop("etags")).encode()).hexdigest()[:32] + '"'
+    return {"archive": {"code": upper.code, "name": upper.name},
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "false_positive_rate": FALSE_POSITIVE_RATE, **union}, tag

@@ -23,11 +23,13 @@ from federation.identity import mint_clerk_token
 from federation.models import NodeAnswer
 from federation.registry import NodeEntry
 from federation.upward.service import budget_s
+from schemas.locator import LocatorKey
 from schemas.signing import generate_key_pair, mint_hub_token
 from tests.federation.conftest import CATALOGUES, serve_nodes
 from tests.live import serve
-from tests.nodes.people import ZHANG_ID
+from tests.nodes.people import LI_ID, ZHANG_ID
 
+SECRET = bytes(range(7, 39))
 REGIONS = {"510000": ("四川省档案查询中心", ("510500",)),
            "500000": ("重庆市档案查询中心", ("500118", "500116"))}
 
@@ -49,15 +51,20 @@ def nested(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     """Two regional hubs over loopback, each over its own nodes; the upper hub's key pair
     and nodes file (`kind: hub` entries)."""
     root = tmp_path_factory.mktemp("nested")
+    (root / "locator.key").write_text(SECRET.hex() + "\n")
     upper_private, upper_public = generate_key_pair(root / "keys" / "upper")
     entries, regional = [], {}
     with ExitStack() as stack:
         for code, (name, archives) in REGIONS.items():
             base = root / code
             base.mkdir()
-            stack.enter_context(serve_nodes(base, {a: CATALOGUES[a] for a in archives}))
+            stack.enter_context(serve_nodes(base, {a: CATALOGUES[a] for a in archives},
+                                            locator_key=LocatorKey(SECRET)))
             app = _regional_hub(base, code, name, upper_public,
-                                f"sqlite:///{base / 'hub.sqlite'}")
+                                f"sqlite:///{base / 'hub.sqlite'}",
+                                LOCATOR_KEY=root / "locator.key")
+            for archive in archives:  # now, rather than in the background
+                assert app.extensions["liancha.fanout"].locators.refresh(archive)
             url = stack.enter_context(serve(app))
             regional[code] = (app, url, base)
             entries.append({"code": code, "name": name, "kind": "hub", "url": url,
@@ -67,14 +74,15 @@ def nested(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         yield {"root": root, "regional": regional, "upper_private": upper_private}
 
 
-def _upper(nested: dict, database_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+def _upper(nested: dict, database_url: str, tmp_path: Path,  # type: ignore[no-untyped-def]
+           **config: object):
     _, identity_public = generate_key_pair(tmp_path / "identity")
     return create_hub({"NODES": nested["root"] / "nodes.yaml", "DATABASE_URL": database_url,
                        "SIGNING_KEY": nested["upper_private"],
                        "IDENTITY_PUBLIC_KEY": identity_public,
                        "CERTIFICATE_KEYS": tmp_path / "certificate-keys",
                        "CALLBACK_POLL_S": 0, "NODE_DEADLINE_S": 12.0,
-                       "OVERALL_DEADLINE_S": 15.0})
+                       "OVERALL_DEADLINE_S": 15.0, **config})
 
 
 def _query(app, subject: dict) -> dict:  # type: ignore[no-untyped-def]
@@ -105,6 +113,32 @@ def test_the_top_assembles_a_person_from_archives_under_both_hubs(nested, databa
         rows = session.query(NodeAnswer).filter_by(query_id=answer["query_id"]).all()
         kept = {row.archive_code: orjson.loads(row.body)["archive"]["code"] for row in rows}
     assert kept == {"510500": "510500", "500118": "500118", "500116": "500116"}
+
+
+def test_a_regional_hub_publishes_its_archives_locators_and_is_not_asked_on_them(
+        nested, database_url, tmp_path, caplog) -> None:
+    upper = _upper(nested, database_url, tmp_path,
+                   LOCATOR_KEY=nested["root"] / "locator.key")
+    book = upper.extensions["liancha.fanout"].locators
+    assert book.refresh("510000") and book.refresh("500000")
+    with caplog.at_level(logging.INFO):
+        answer = _query(upper, {"name": "李秀英", "id_number": LI_ID})  # only in Luzhou
+    statuses = {n["archive"]["code"]: (n["status"], n.get("kind")) for n in answer["nodes"]}
+    assert statuses == {"510500": ("ok", None), "500000": ("not_held", "hub")}
+    assert answer["complete"] is True
+    asked = [r for r in caplog.records if r.getMessage().startswith("POST /v1/search")]
+    assert len(asked) == 2  # the Sichuan hub, and its Luzhou node: no call to Chongqing
+    # a regional hub without every archive's fresh locator publishes none: it is asked
+    app, _, _ = nested["regional"]["500000"]
+    token = mint_hub_token(_load(nested["upper_private"]), "500000", "locator refresh")
+    with_all = app.test_client().get("/v1/locator",
+                                     headers={"Authorization": f"Bearer {token}"})
+    assert with_all.status_code == 200 and len(with_all.json["filters"]) == 2
+    app.extensions["liancha.fanout"].locators._held.pop("500116")
+    token = mint_hub_token(_load(nested["upper_private"]), "500000", "locator refresh")
+    without = app.test_client().get("/v1/locator", headers={"Authorization": f"Bearer {token}"})
+    assert without.status_code == 404
+    assert app.extensions["liancha.fanout"].locators.refresh("500116")
 
 
 def test_a_dead_archive_below_makes_the_answer_incomplete(nested, database_url,
