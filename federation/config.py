@@ -32,7 +32,9 @@ DEFAULTS: dict[str, object] = {
     "HEDGE_BUDGET": 0.05,
     "BREAKER_FAIL_MAX": 5,
     "BREAKER_RESET_S": 30.0,
-    "FANOUT_THREADS": 64,  # per hub process, shared by its concurrent queries' node calls
+    # node calls in flight at once per hub process, shared by its concurrent queries (each is
+    # a socket on the fan-out loop: keep it under the process's open-file limit)
+    "FANOUT_CALLS": 512,
     "CERTIFICATE_KEYS": None,  # the certificate keyring's directory, made on first use
     "PUBLIC_URL": "http://127.0.0.1:8100",  # where people reach the hub: the QR's URLs
     "HOLIDAY_CALENDAR": None,  # an archive's own holidays/workdays (YAML) over the national
@@ -112,7 +114,7 @@ class HubSettings:
     hedge_budget: float
     breaker_fail_max: int
     breaker_reset_s: float
-    fanout_threads: int
+    fanout_calls: int
     certificate_keys: Path
     public_url: str
     calendar: WorkingCalendar
@@ -167,7 +169,7 @@ def hub_settings(config: Mapping[str, object]) -> HubSettings:
         hedge_budget=float(config["HEDGE_BUDGET"]),  # type: ignore[arg-type]
         breaker_fail_max=int(config["BREAKER_FAIL_MAX"]),  # type: ignore[arg-type]
         breaker_reset_s=float(config["BREAKER_RESET_S"]),  # type: ignore[arg-type]
-        fanout_threads=int(config["FANOUT_THREADS"]),  # type: ignore[arg-type]
+        fanout_calls=int(config["FANOUT_CALLS"]),  # type: ignore[arg-type]
         certificate_keys=Path(str(required(config, "CERTIFICATE_KEYS"))),
         public_url=str(required(config, "PUBLIC_URL")).rstrip("/"),
         calendar=_calendar(config.get("HOLIDAY_CALENDAR")),

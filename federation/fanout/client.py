@@ -1,5 +1,8 @@
 """One call to one node: a signed `POST /v1/search`, read within a deadline, then checked.
 
+The call is a coroutine on the hub process's fan-out loop (`loop.py`), over an aiohttp
+session the fan-out shares between its nodes (keep-alive connections per node).
+
 `NodeClient.call` never raises for the node's fault: it returns an `Attempt` whose status
 is `ok` (HTTP 200, a SearchAnswer for this archive and this request, signature verified),
 `timeout` (the deadline passed first) or `error` with a plain English reason. Each call
@@ -7,16 +10,14 @@ carries its own freshly minted hub token, so a hedge is a new call with a new `j
 an `X-Request-Id` that the node's log lines carry.
 """
 
+import asyncio
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import aiohttp
 import orjson
-import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from requests.adapters import HTTPAdapter
-from urllib3.exceptions import HTTPError as Urllib3Error
-from urllib3.exceptions import ReadTimeoutError
 
 from federation.fanout.lower_hubs import archives_below
 from federation.fanout.outcomes import (
@@ -38,10 +39,6 @@ MAX_ANSWER_BYTES = 64 * 1024 * 1024
 READ_CHUNK = 256 * 1024
 _ANSWER_SCHEMA = SearchAnswerSchema()
 _HUB_ANSWER_SCHEMA = HubSearchAnswerSchema()
-
-
-class _DeadlinePassed(Exception):
-    """The body was still arriving when the deadline passed (a slow-drip node)."""
 
 
 @dataclass
@@ -67,22 +64,15 @@ class Attempt:
 
 
 class NodeClient:
-    """Pooled keep-alive connections to one node, and the checks of its answers."""
+    """The calls to one node, and the checks of its answers."""
 
-    def __init__(self, node: NodeEntry, signing_key: Ed25519PrivateKey, pool_size: int = 8):
+    def __init__(self, node: NodeEntry, signing_key: Ed25519PrivateKey):
         self.node = node
         self._key = signing_key
         self._url = f"{node.url}/v1/search"
-        self._session = requests.Session()
-        self._session.trust_env = False  # no proxies or netrc between the hub and its nodes
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
-        self._session.mount("http://", adapter)
-        self._session.mount("https://", adapter)
 
-    def close(self) -> None:
-        self._session.close()
-
-    def call(self, body: bytes, request_id: str, purpose: str, deadline: float) -> Attempt:
+    async def call(self, session: aiohttp.ClientSession, body: bytes, request_id: str,
+                   purpose: str, deadline: float, hub_request_id: str | None = None) -> Attempt:
         """POST the (already encoded) request; give up at `deadline` (time.monotonic())."""
         sent = time.monotonic()
         remaining = deadline - sent
@@ -93,21 +83,22 @@ class NodeClient:
                 self._key, self.node.code, purpose, lifetime_s=TOKEN_LIFETIME_S),
             "Content-Type": "application/json",
             "Accept": "application/json",
-            # the hub request's id when the fan-out runs in its context, else the query's:
-            # the node logs under it (docs/operations.md)
-            request_ids.HEADER: request_ids.current() or request_id,
+            # the hub request's id when the fan-out runs for one, else the query's: the
+            # node logs under it (docs/operations.md)
+            request_ids.HEADER: hub_request_id or request_id,
         }
         if self.node.is_hub:  # what the lower hub may spend, its own answer included
             headers[DEADLINE_HEADER] = str(int(remaining * 1000))
         try:
-            with self._session.post(self._url, data=body, headers=headers, stream=True,
-                                    timeout=(remaining, remaining)) as response:
-                raw = _read_body(response, deadline)
-                status_code, answer_headers = response.status_code, response.headers
-        except (requests.Timeout, ReadTimeoutError, _DeadlinePassed):
+            async with asyncio.timeout(remaining):
+                async with session.post(self._url, data=body, headers=headers,
+                                        allow_redirects=False) as response:
+                    raw = await _read_body(response)
+                    status_code, answer_headers = response.status, response.headers
+        except TimeoutError:
             now = time.monotonic()
             return Attempt(TIMEOUT, _no_answer(now - sent), sent, now)
-        except (requests.RequestException, Urllib3Error, OSError) as exc:
+        except (aiohttp.ClientError, OSError, ValueError) as exc:
             return Attempt(ERROR, _connection_reason(exc), sent, time.monotonic())
         return self._check(status_code, answer_headers, raw, request_id, sent)
 
@@ -151,21 +142,18 @@ class NodeClient:
                        name_context(answer))
 
 
-def _read_body(response: requests.Response, deadline: float) -> bytes:
-    """Read the body in whatever pieces arrive, checking the deadline between them."""
+async def _read_body(response: aiohttp.ClientResponse) -> bytes:
+    """Read the body in whatever pieces arrive, at most MAX_ANSWER_BYTES (the caller's
+    timeout stops a slow drip)."""
     chunks: list[bytes] = []
     size = 0
-    while True:
-        if time.monotonic() >= deadline:
-            raise _DeadlinePassed()
-        chunk = response.raw.read1(READ_CHUNK)
-        if not chunk:
-            return b"".join(chunks)
+    async for chunk in response.content.iter_chunked(READ_CHUNK):
         size += len(chunk)
         if size > MAX_ANSWER_BYTES:
-            raise requests.RequestException(
+            raise aiohttp.ClientPayloadError(
                 f"answer larger than {MAX_ANSWER_BYTES // (1024 * 1024)} MiB")
         chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _no_answer(elapsed_s: float) -> str:
@@ -185,10 +173,10 @@ def _connection_reason(exc: BaseException) -> str:
         if isinstance(current, ConnectionResetError):
             return "connection reset by the node"
         pending.extend(x for x in (current.__cause__, current.__context__,
-                                   getattr(current, "reason", None),
+                                   getattr(current, "os_error", None),
                                    *getattr(current, "args", ()))
                        if isinstance(x, BaseException))
-    if isinstance(exc, requests.ConnectionError):
+    if isinstance(exc, aiohttp.ClientConnectionError):
         return f"cannot reach the node: {exc}"
     return f"broken answer: {exc}"
 

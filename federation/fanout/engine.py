@@ -1,19 +1,26 @@
 """`FanOut`: one search sent to every archive in scope at once, answered within deadlines.
 
+The calls are coroutines on the process's one fan-out event loop (`loop.py`): a search
+costs a socket and a small task per archive, not a thread, so a broadcast to thousands of
+archives fits in one process. What is not I/O stays on the caller's thread (choosing whom
+to ask, the locators, the answer cache, the breakers, which may talk to Redis), so that a
+slow Redis never holds the loop that every search shares.
+
 How the deadlines hold: every node gets an absolute deadline (its own `deadline_s` or the
-default, never past the overall one) and the caller's thread only ever waits on futures
-with a timeout up to the next deadline or hedge time, so `search` returns by the overall
-deadline whatever the nodes do. Calls still running then are abandoned, not waited for;
-they end by themselves, because each one's socket timeouts and body reading stop at its
-deadline (see `client.py`).
+default, never past the overall one); the search's coroutine only ever waits up to the next
+deadline or hedge time, and the caller's thread waits for that coroutine, so `search`
+returns by the overall deadline whatever the nodes do. Calls still running then are
+abandoned, not awaited; they end by themselves at their deadline (`client.py`).
+At most `max_calls` calls are in flight in the process at once; a call that cannot start
+before its deadline is the hub's error, not the node's.
 """
 
-import concurrent.futures as cf
-import contextvars
+import asyncio
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import aiohttp
 import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -22,6 +29,7 @@ from federation.fanout.cache import AnswerCache
 from federation.fanout.client import Attempt, NodeClient
 from federation.fanout.hedging import HedgePolicy
 from federation.fanout.locators import LocatorBook
+from federation.fanout.loop import close_at_exit, event_loop, submit
 from federation.fanout.outcomes import (
     ERROR,
     NOT_HELD,
@@ -34,6 +42,7 @@ from federation.fanout.outcomes import (
 )
 from federation.fanout.shared import SharedRedis
 from federation.registry import NodeEntry
+from runtime import request_ids
 
 
 @dataclass
@@ -44,9 +53,10 @@ class _Flight:
     started: float
     deadline: float
     hedge_at: float | None
-    futures: list[cf.Future] = field(default_factory=list)
+    tasks: list[asyncio.Task] = field(default_factory=list)
     failures: list[Attempt] = field(default_factory=list)
     hedged: bool = False
+    left: bool = False  # a call of this flight got a slot and went out
 
 
 class FanOut:
@@ -61,35 +71,47 @@ class FanOut:
         hedge_budget: float = 0.05,
         breaker_fail_max: int = 5,
         breaker_reset_s: float = 30.0,
-        max_workers: int | None = None,
+        max_calls: int | None = None,
         shared: SharedRedis | None = None,
         cache: AnswerCache | None = None,
         locators: LocatorBook | None = None,
     ) -> None:
         """`shared`: the Redis that holds the breakers of all hub workers (None: each
         process keeps its own); `cache`: reuse of nodes' recent answers (None: none);
-        `locators`: the archives' record locators (None: every archive is asked)."""
+        `locators`: the archives' record locators (None: every archive is asked);
+        `max_calls`: node calls in flight at once in this process (default: two per node)."""
         self.nodes = list(nodes)
         self.default_deadline_s = default_deadline_s
         self.overall_deadline_s = overall_deadline_s
         self._by_code = {node.code: node for node in self.nodes}
-        threads = max_workers or max(2, 2 * len(self.nodes))
-        self._clients = {node.code: NodeClient(node, signing_key, pool_size=threads)
-                         for node in self.nodes}
+        self.max_calls = max_calls or max(2, 2 * len(self.nodes))
+        self._clients = {node.code: NodeClient(node, signing_key) for node in self.nodes}
         self._breakers = {
             node.code: NodeBreaker(node.code, breaker_fail_max, breaker_reset_s, shared)
             for node in self.nodes}
         self.shared, self.cache, self.locators = shared, cache, locators
         self.hedging = {node.code: HedgePolicy(hedge_budget) for node in self.nodes}
-        # shared by every query of this process: a call waits here when all are busy
-        self._executor = cf.ThreadPoolExecutor(max_workers=threads,
-                                               thread_name_prefix="fanout")
+        self._loop = event_loop()
+        self._session, self._slots = submit(self._open()).result()
+
+    async def _open(self) -> tuple[aiohttp.ClientSession, asyncio.Semaphore]:
+        """On the loop: the HTTP session (keep-alive connections, a few per node; no
+        proxies or netrc between the hub and its nodes) and the call slots."""
+        connector = aiohttp.TCPConnector(limit=0, limit_per_host=8, ttl_dns_cache=300,
+                                         enable_cleanup_closed=True)
+        session = aiohttp.ClientSession(connector=connector, trust_env=False,
+                                        timeout=aiohttp.ClientTimeout(total=None),
+                                        skip_auto_headers=("User-Agent",))
+        close_at_exit(session)
+        return session, asyncio.Semaphore(self.max_calls)
 
     def close(self) -> None:
         """Stop taking work; calls still running end at their own deadlines."""
-        self._executor.shutdown(wait=False, cancel_futures=True)
-        for client in self._clients.values():
-            client.close()
+        if not self._session.closed:
+            try:
+                submit(self._session.close()).result(timeout=5)
+            except (TimeoutError, RuntimeError):
+                pass
         if self.shared is not None:
             self.shared.close()
         if self.locators is not None:
@@ -114,7 +136,6 @@ class FanOut:
         scope = self._scope(archives)
         body = orjson.dumps(request)
         outcomes: dict[str, NodeOutcome] = {}
-        flights: dict[str, _Flight] = {}
         record_types = request.get("record_types")
         asked = [node for node in scope if node.holds_any(record_types)]
         for node in scope:
@@ -136,6 +157,7 @@ class FanOut:
             # hub's answers are not cached: its archives' are, by the lower hub)
             outcomes.update(self.cache.fetch([node for node in asked if not node.is_hub],
                                              request, cache_scope))
+        calling = []
         for node in asked:
             if node.code in outcomes:
                 continue
@@ -143,19 +165,88 @@ class FanOut:
             if refused:
                 outcomes[node.code] = _outcome(node, UNAVAILABLE, None, refused)
                 continue
-            flights[node.code] = None  # type: ignore[assignment]
+            calling.append(node)
         # the nodes that usually take longest are called first: they set the pace
-        for code in sorted(flights, key=lambda code: -self.hedging[code].typical_s()):
-            flights[code] = self._launch(self._by_code[code], body, request, overall_end)
-        called = list(flights)
-        self._await(flights, outcomes, body, request)
+        calling.sort(key=lambda node: -self.hedging[node.code].typical_s())
+        if calling:
+            answered = self._flights(calling, body, request, overall_end)
+            for code, (outcome, counted) in answered.items():
+                outcomes[code] = outcome
+                if counted:  # the outcome says something about the node: its breaker learns
+                    self._breakers[code].record(failed=outcome.status != OK)
         if self.cache is not None and cache_scope is not None:
-            self.cache.store([(self._by_code[code], outcomes[code]) for code in called
-                              if not self._by_code[code].is_hub], request, cache_scope)
+            self.cache.store([(node, outcomes[node.code]) for node in calling
+                              if not node.is_hub], request, cache_scope)
         # a lower hub that answered stands for its archives, each one an outcome of its own
         return leaves([outcomes[node.code] for node in scope])
 
-    def _launch(self, node: NodeEntry, body: bytes, request: dict,
+    def _flights(self, calling: list[NodeEntry], body: bytes, request: dict,
+                 overall_end: float) -> dict[str, tuple[NodeOutcome, bool]]:
+        """The calls of one search, on the loop; the caller's thread waits for them up to
+        the overall deadline (and a little for the loop to hand the answer back)."""
+        context = {"request_id": str(request["request_id"]), "purpose": str(request["purpose"]),
+                   "hub_request_id": request_ids.current()}
+        future = submit(self._search(calling, body, context, overall_end))
+        try:
+            return future.result(timeout=max(0.0, overall_end - time.monotonic()) + 5.0)
+        except TimeoutError:  # the loop itself is stuck: every call is the hub's fault
+            future.cancel()
+            now = time.monotonic()
+            return {node.code: (_outcome(node, ERROR, None, "the hub's fan-out loop did not "
+                                         f"answer by the deadline ({now - overall_end:.1f} s "
+                                         "late); not the archive's fault"), False)
+                    for node in calling}
+
+    async def _search(self, calling: list[NodeEntry], body: bytes, context: dict,
+                      overall_end: float) -> dict[str, tuple[NodeOutcome, bool]]:
+        flights = {node.code: self._launch(node, body, context, overall_end)
+                   for node in calling}
+        answered: dict[str, tuple[NodeOutcome, bool]] = {}
+        owner = {flight.tasks[0]: code for code, flight in flights.items()}
+
+        def finish(code: str, outcome: NodeOutcome, counted: bool = True) -> None:
+            del flights[code]
+            answered[code] = (outcome, counted)
+
+        while flights:
+            now = time.monotonic()
+            for code, flight in list(flights.items()):
+                if now >= flight.deadline and not flight.left:
+                    # no slot came free before the deadline: the hub's fault, not the node's
+                    finish(code, _never_left(flight, now), counted=False)
+                elif now >= flight.deadline:
+                    finish(code, _timed_out(flight, now))
+                elif flight.hedge_at is not None and now >= flight.hedge_at:
+                    flight.hedge_at = None
+                    if self.hedging[code].try_hedge():
+                        flight.hedged = True
+                        task = self._start(flight, body, context)
+                        flight.tasks.append(task)
+                        owner[task] = code
+            if not flights:
+                break
+            wake = min(min(f.deadline, f.hedge_at or f.deadline) for f in flights.values())
+            pending = [task for task, code in owner.items() if code in flights]
+            done, _ = await asyncio.wait(pending, timeout=max(0.0, wake - time.monotonic()),
+                                         return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                code = owner.pop(task)
+                flight = flights.get(code)
+                if flight is None:
+                    continue
+                if not flight.left:  # its only call never got a slot: the hub's fault
+                    finish(code, _never_left(flight, time.monotonic()), counted=False)
+                    continue
+                attempt = _result(task)
+                if attempt.ok:
+                    finish(code, _used(flight, attempt))
+                    continue
+                flight.failures.append(attempt)
+                if all(t.done() for t in flight.tasks):
+                    finish(code, _used(flight, flight.failures[0]))
+        return answered
+
+    def _launch(self, node: NodeEntry, body: bytes, context: dict,
                 overall_end: float) -> _Flight:
         now = time.monotonic()
         policy = self.hedging[node.code]
@@ -163,8 +254,31 @@ class FanOut:
         deadline = min(now + (node.deadline_s or self.default_deadline_s), overall_end)
         flight = _Flight(node, now, deadline, now + delay if delay is not None else None)
         policy.on_call()
-        flight.futures.append(self._submit(node, body, request, deadline))
+        flight.tasks.append(self._start(flight, body, context))
         return flight
+
+    def _start(self, flight: _Flight, body: bytes, context: dict) -> asyncio.Task:
+        return self._loop.create_task(self._attempt(flight, body, context))
+
+    async def _attempt(self, flight: _Flight, body: bytes, context: dict) -> Attempt:
+        """One request once a slot is free, its latency noted for the hedge delay."""
+        node = flight.node
+        try:
+            async with asyncio.timeout(max(0.0, flight.deadline - time.monotonic())):
+                await self._slots.acquire()
+        except TimeoutError:
+            now = time.monotonic()
+            return Attempt(ERROR, "no call slot before the deadline", now, now)
+        flight.left = True
+        try:
+            attempt = await self._clients[node.code].call(
+                self._session, body, context["request_id"], context["purpose"],
+                flight.deadline, context["hub_request_id"])
+        finally:
+            self._slots.release()
+        if attempt.status in (OK, TIMEOUT):
+            self.hedging[node.code].record(attempt.elapsed_s)
+        return attempt
 
     def _scope(self, archives: list[str] | None) -> list[NodeEntry]:
         if archives is None:
@@ -175,73 +289,10 @@ class FanOut:
         wanted = set(archives)
         return [node for node in self.nodes if node.code in wanted]
 
-    def _submit(self, node: NodeEntry, body: bytes, request: dict, deadline: float) -> cf.Future:
-        # the worker thread runs in a copy of the caller's context: its request id goes on
-        return self._executor.submit(contextvars.copy_context().run, self._attempt, node, body,
-                                     str(request["request_id"]), str(request["purpose"]),
-                                     deadline)
 
-    def _attempt(self, node: NodeEntry, body: bytes, request_id: str, purpose: str,
-                 deadline: float) -> Attempt:
-        """Runs on a worker thread: one request, its latency noted for the hedge delay."""
-        attempt = self._clients[node.code].call(body, request_id, purpose, deadline)
-        if attempt.status in (OK, TIMEOUT):
-            self.hedging[node.code].record(attempt.elapsed_s)
-        return attempt
-
-    def _await(self, flights: dict[str, _Flight], outcomes: dict[str, NodeOutcome],
-               body: bytes, request: dict) -> None:
-        """Wait for answers, hedge slow nodes, cut at deadlines; the caller's only wait."""
-        owner: dict[cf.Future, str] = {}
-        for code, flight in flights.items():
-            owner[flight.futures[0]] = code
-        while flights:
-            now = time.monotonic()
-            for code, flight in list(flights.items()):
-                if now >= flight.deadline and not _left(flight):
-                    # every thread was busy until the deadline: the hub's fault, not the node's
-                    self._finish(flights, outcomes, code, _never_left(flight, now),
-                                 count=False)
-                elif now >= flight.deadline:
-                    self._finish(flights, outcomes, code, _timed_out(flight, now))
-                elif flight.hedge_at is not None and now >= flight.hedge_at:
-                    flight.hedge_at = None
-                    if self.hedging[code].try_hedge():
-                        flight.hedged = True
-                        future = self._submit(flight.node, body, request, flight.deadline)
-                        flight.futures.append(future)
-                        owner[future] = code
-            if not flights:
-                break
-            wake = min(min(f.deadline, f.hedge_at or f.deadline) for f in flights.values())
-            pending = [future for future, code in owner.items() if code in flights]
-            done, _ = cf.wait(pending, timeout=max(0.0, wake - time.monotonic()),
-                              return_when=cf.FIRST_COMPLETED)
-            for future in done:
-                code = owner.pop(future)
-                flight = flights.get(code)
-                if flight is None:
-                    continue
-                attempt = _result(future)
-                if attempt.ok:
-                    self._finish(flights, outcomes, code, _used(flight, attempt))
-                    continue
-                flight.failures.append(attempt)
-                if all(f.done() for f in flight.futures):
-                    self._finish(flights, outcomes, code, _used(flight, flight.failures[0]))
-
-    def _finish(self, flights: dict[str, _Flight], outcomes: dict[str, NodeOutcome],
-                code: str, outcome: NodeOutcome, count: bool = True) -> None:
-        """`count`: the outcome says something about the node (its breaker learns it)."""
-        del flights[code]
-        outcomes[code] = outcome
-        if count:
-            self._breakers[code].record(failed=outcome.status != OK)
-
-
-def _result(future: cf.Future) -> Attempt:
+def _result(task: asyncio.Task) -> Attempt:
     try:
-        return future.result()
+        return task.result()
     except Exception as exc:  # a bug of ours must not become the node's 500
         now = time.monotonic()
         return Attempt("error", f"hub could not call the node: {exc!r}", now, now)
@@ -269,17 +320,12 @@ def _used(flight: _Flight, attempt: Attempt) -> NodeOutcome:
     return outcome
 
 
-def _left(flight: _Flight) -> bool:
-    """Whether a request of this flight got a thread (and so left the hub)."""
-    return any(future.running() or future.done() for future in flight.futures)
-
-
 def _never_left(flight: _Flight, now: float) -> NodeOutcome:
-    for future in flight.futures:
-        future.cancel()  # still queued: it would only call the node for nobody
+    for task in flight.tasks:
+        task.cancel()  # still waiting for a slot: it would only call the node for nobody
     return _outcome(flight.node, ERROR, _ms(now - flight.started),
                     "the hub was too busy to call this archive before the deadline (every "
-                    "fan-out thread in use: FANOUT_THREADS); not the archive's fault")
+                    "call slot in use: FANOUT_CALLS); not the archive's fault")
 
 
 def _timed_out(flight: _Flight, now: float) -> NodeOutcome:

@@ -31,7 +31,7 @@ def build_fanout(settings: HubSettings) -> FanOut:
         hedge_budget=settings.hedge_budget,
         breaker_fail_max=settings.breaker_fail_max,
         breaker_reset_s=settings.breaker_reset_s,
-        max_workers=settings.fanout_threads,
+        max_calls=settings.fanout_calls,
         shared=shared,
         cache=cache,
         locators=locators,

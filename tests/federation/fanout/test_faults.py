@@ -127,19 +127,19 @@ def test_abandoned_calls_end_by_themselves_at_their_deadline(fake, fanout, behav
     give_up = time.monotonic() + 1.0
     while not hub.hedging[stuck.code].samples and time.monotonic() < give_up:
         time.sleep(0.01)
-    # the worker thread noted how long its call lasted when it gave up: right at the deadline
+    # the call noted how long it lasted when it gave up: right at the deadline
     assert hub.hedging[stuck.code].samples and hub.hedging[stuck.code].samples[0] < 0.3 + 0.1
 
 
 def test_a_call_the_hub_never_made_is_the_hubs_error_not_the_nodes(fake, fanout):
-    """One fan-out thread, taken by a hanging node until its deadline: the other node's
+    """One call slot, taken by a hanging node until its deadline: the other node's
     call never leaves the hub. That is reported as the hub's error, within the deadline,
     and the healthy node's circuit does not count it."""
     hanging, healthy = fake("hang"), fake("ok")
-    # the healthy node's deadline comes well before the hanging call lets the thread go, so
+    # the healthy node's deadline comes well before the hanging call lets the slot go, so
     # that its call cannot start in between however late this machine wakes the threads
     hanging.deadline_s, healthy.deadline_s = 0.55, 0.25
-    engine = fanout([hanging, healthy], max_workers=1, breaker_fail_max=1,
+    engine = fanout([hanging, healthy], max_calls=1, breaker_fail_max=1,
                     hedge_budget=0.0)
     engine.hedging[hanging.code].record(10.0)  # the hanging node is called first
     started = time.monotonic()
