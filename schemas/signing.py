@@ -6,6 +6,7 @@ request_id}`, so that whoever keeps the body and the signature can prove where i
 """
 
 import base64
+import binascii
 import hashlib
 import json
 import time
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jwt
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -164,16 +166,62 @@ class SignedAnswer:
 def verify_body(
     signature: str | None, body: bytes, keys: dict[str, Ed25519PublicKey]
 ) -> SignedAnswer:
-    """Check an answer's signature against the keys known for its node (by `kid`)."""
+    """Check an answer's signature against the keys known for its node (by `kid`).
+
+    The compact JWS is read here rather than by pyjwt: a hub checks one per archive per
+    query (thousands in a national broadcast), and pyjwt decodes it twice (the header for
+    the kid, then the whole) at several times the cost of the Ed25519 check itself. Only what
+    `sign_body` writes is accepted: alg EdDSA, a known kid, no `crit`, claims as a JSON
+    object with a numeric `iat`."""
     if not signature:
         raise SignatureInvalid("the answer carries no signature")
+    parts = signature.split(".")
+    header = _json_segment(parts[0]) if len(parts) == 3 else None
+    claims = _json_segment(parts[1]) if header is not None else None
+    raw_signature = _segment(parts[2]) if claims is not None else None
+    if raw_signature is None or header is None or claims is None:
+        raise SignatureInvalid("the signature does not verify: not a compact JWS")
+    if header.get("alg") != "EdDSA" or "crit" in header:
+        raise SignatureInvalid("the signature does not verify: not an EdDSA signature")
+    kid = header.get("kid")
+    if not isinstance(kid, str) or kid not in keys:
+        raise SignatureInvalid(f"the answer is signed with an unknown key {kid!r}")
     try:
-        kid = jwt.get_unverified_header(signature).get("kid")
-        if kid not in keys:
-            raise SignatureInvalid(f"the answer is signed with an unknown key {kid!r}")
-        claims = jwt.decode(signature, keys[kid], algorithms=["EdDSA"])
-    except jwt.PyJWTError as exc:
-        raise SignatureInvalid(f"the signature does not verify: {exc}") from exc
+        keys[kid].verify(raw_signature, f"{parts[0]}.{parts[1]}".encode("ascii"))
+    except InvalidSignature as exc:
+        raise SignatureInvalid("the signature does not verify: Signature verification "
+                               "failed") from exc
+    if not isinstance(claims.get("iat"), int | float) or isinstance(claims.get("iat"), bool):
+        raise SignatureInvalid("the signature does not verify: no issue time")
     if claims.get("body_sha256") != hashlib.sha256(body).hexdigest():
         raise SignatureInvalid("the signature does not match the body")
     return SignedAnswer(claims.get("archive"), claims.get("request_id"), claims.get("iat"), kid)
+
+
+_FROM_URL_SAFE = bytes.maketrans(b"-_", b"+/")
+
+
+def _segment(text: str) -> bytes | None:
+    """The bytes of one unpadded base64url segment, strictly (no other characters)."""
+    try:
+        raw = text.encode("ascii")
+    except UnicodeEncodeError:
+        return None
+    if b"+" in raw or b"/" in raw or b"=" in raw:
+        return None  # base64 or padding: not a JWS's base64url
+    try:
+        return binascii.a2b_base64(raw.translate(_FROM_URL_SAFE) + b"=" * (-len(raw) % 4),
+                                   strict_mode=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _json_segment(text: str) -> dict | None:
+    raw = _segment(text)
+    if raw is None:
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None

@@ -95,9 +95,10 @@ class FanOut:
         self._session, self._slots = submit(self._open()).result()
 
     async def _open(self) -> tuple[aiohttp.ClientSession, asyncio.Semaphore]:
-        """On the loop: the HTTP session (keep-alive connections, a few per node; no
-        proxies or netrc between the hub and its nodes) and the call slots."""
-        connector = aiohttp.TCPConnector(limit=0, limit_per_host=8, ttl_dns_cache=300,
+        """On the loop: the HTTP session (keep-alive connections, as many as the calls in
+        flight need: the call slots bound them; no proxies or netrc between the hub and its
+        nodes) and the call slots."""
+        connector = aiohttp.TCPConnector(limit=0, limit_per_host=0, ttl_dns_cache=300,
                                          enable_cleanup_closed=True)
         session = aiohttp.ClientSession(connector=connector, trust_env=False,
                                         timeout=aiohttp.ClientTimeout(total=None),

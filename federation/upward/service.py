@@ -33,8 +33,9 @@ def authorize_upper_call(session: Session, upper: UpperHub, authorization: str |
                                MAX_TOKEN_LIFETIME_S)
     except TokenRefused as exc:
         raise Unauthorized(str(exc)) from exc
+    # spent now (flushed: a replay in another transaction fails on the key); committed with
+    # the call's audit entry, one commit per call
     spend(session, f"{UPPER_ACTOR}:{call.jti}", datetime.fromtimestamp(call.expires_at, UTC))
-    session.commit()
     return call
 
 
