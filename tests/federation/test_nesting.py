@@ -24,6 +24,7 @@ from federation.models import NodeAnswer
 from federation.registry import NodeEntry
 from federation.upward.service import budget_s
 from schemas.locator import LocatorKey
+from schemas.nesting import HubSearchAnswerSchema
 from schemas.signing import generate_key_pair, mint_hub_token
 from tests.federation.conftest import CATALOGUES, serve_nodes
 from tests.live import serve
@@ -191,6 +192,7 @@ def test_the_node_api_of_a_hub_takes_only_the_upper_hubs_token_once(nested) -> N
     first = client.post("/v1/search", json=body, headers={"Authorization": f"Bearer {token}"})
     assert first.status_code == 200, first.json
     assert first.json["kind"] == "hub" and len(first.json["evidence"]) == 2
+    assert HubSearchAnswerSchema().validate(first.json) == {}  # as the standard says
     assert first.headers["Liancha-Signature"]
     replay = client.post("/v1/search", json=body, headers={"Authorization": f"Bearer {token}"})
     assert replay.status_code == 401 and "replayed" in replay.json["detail"]
