@@ -16,6 +16,8 @@ before its deadline is the hub's error, not the node's.
 """
 
 import asyncio
+import os
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,7 +31,7 @@ from federation.fanout.cache import AnswerCache
 from federation.fanout.client import Attempt, NodeClient
 from federation.fanout.hedging import HedgePolicy
 from federation.fanout.locators import LocatorBook
-from federation.fanout.loop import close_at_exit, event_loop, submit
+from federation.fanout.loop import close_at_exit, submit
 from federation.fanout.outcomes import (
     ERROR,
     NOT_HELD,
@@ -91,8 +93,17 @@ class FanOut:
             for node in self.nodes}
         self.shared, self.cache, self.locators = shared, cache, locators
         self.hedging = {node.code: HedgePolicy(hedge_budget) for node in self.nodes}
-        self._loop = event_loop()
-        self._session, self._slots = submit(self._open()).result()
+        self._opened: tuple[int, aiohttp.ClientSession, asyncio.Semaphore] | None = None
+        self._open_lock = threading.Lock()
+
+    def _ensure_open(self) -> tuple[aiohttp.ClientSession, asyncio.Semaphore]:
+        """This process's session and call slots on its loop, made on first use (a process
+        forked after the fan-out was made, a Celery or gunicorn worker, gets its own)."""
+        with self._open_lock:
+            if self._opened is None or self._opened[0] != os.getpid():
+                session, slots = submit(self._open()).result()
+                self._opened = (os.getpid(), session, slots)
+            return self._opened[1], self._opened[2]
 
     async def _open(self) -> tuple[aiohttp.ClientSession, asyncio.Semaphore]:
         """On the loop: the HTTP session (keep-alive connections, as many as the calls in
@@ -108,9 +119,10 @@ class FanOut:
 
     def close(self) -> None:
         """Stop taking work; calls still running end at their own deadlines."""
-        if not self._session.closed:
+        opened = self._opened
+        if opened is not None and opened[0] == os.getpid() and not opened[1].closed:
             try:
-                submit(self._session.close()).result(timeout=5)
+                submit(opened[1].close()).result(timeout=5)
             except (TimeoutError, RuntimeError):
                 pass
         if self.shared is not None:
@@ -187,7 +199,8 @@ class FanOut:
         the overall deadline (and a little for the loop to hand the answer back)."""
         context = {"request_id": str(request["request_id"]), "purpose": str(request["purpose"]),
                    "hub_request_id": request_ids.current()}
-        future = submit(self._search(calling, body, context, overall_end))
+        session, slots = self._ensure_open()
+        future = submit(self._search(calling, body, context, overall_end, session, slots))
         try:
             return future.result(timeout=max(0.0, overall_end - time.monotonic()) + 5.0)
         except TimeoutError:  # the loop itself is stuck: every call is the hub's fault
@@ -199,7 +212,9 @@ class FanOut:
                     for node in calling}
 
     async def _search(self, calling: list[NodeEntry], body: bytes, context: dict,
-                      overall_end: float) -> dict[str, tuple[NodeOutcome, bool]]:
+                      overall_end: float, session: aiohttp.ClientSession,
+                      slots: asyncio.Semaphore) -> dict[str, tuple[NodeOutcome, bool]]:
+        context = dict(context, session=session, slots=slots)
         flights = {node.code: self._launch(node, body, context, overall_end)
                    for node in calling}
         answered: dict[str, tuple[NodeOutcome, bool]] = {}
@@ -259,24 +274,24 @@ class FanOut:
         return flight
 
     def _start(self, flight: _Flight, body: bytes, context: dict) -> asyncio.Task:
-        return self._loop.create_task(self._attempt(flight, body, context))
+        return asyncio.get_running_loop().create_task(self._attempt(flight, body, context))
 
     async def _attempt(self, flight: _Flight, body: bytes, context: dict) -> Attempt:
         """One request once a slot is free, its latency noted for the hedge delay."""
         node = flight.node
         try:
             async with asyncio.timeout(max(0.0, flight.deadline - time.monotonic())):
-                await self._slots.acquire()
+                await context["slots"].acquire()
         except TimeoutError:
             now = time.monotonic()
             return Attempt(ERROR, "no call slot before the deadline", now, now)
         flight.left = True
         try:
             attempt = await self._clients[node.code].call(
-                self._session, body, context["request_id"], context["purpose"],
+                context["session"], body, context["request_id"], context["purpose"],
                 flight.deadline, context["hub_request_id"])
         finally:
-            self._slots.release()
+            context["slots"].release()
         if attempt.status in (OK, TIMEOUT):
             self.hedging[node.code].record(attempt.elapsed_s)
         return attempt
