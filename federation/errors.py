@@ -13,3 +13,15 @@ class QueryNotFound(DomainError):
 class NoLocator(DomainError):
     status = 404
     title = "No locator"
+
+
+class RecordNotFound(DomainError):
+    status = 404
+    title = "Record not found"
+
+
+class UpstreamFailed(DomainError):
+    """An archive below this hub did not give a usable answer."""
+
+    status = 502
+    title = "Bad gateway"

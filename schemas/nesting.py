@@ -17,7 +17,7 @@ from marshmallow import Schema, fields, validate
 
 from schemas.fields import one_of
 from schemas.hub import NODE_STATUSES
-from schemas.records import ArchiveSchema
+from schemas.records import ArchiveSchema, RecordSchema
 from schemas.search import JwkSchema, SearchAnswerSchema, ServiceInfoSchema
 
 HUB_KIND = "hub"
@@ -42,6 +42,14 @@ class RelayedAnswerSchema(Schema):
                                                   "exactly the text it signed"})
     signature = fields.String(required=True, metadata={"description": "its Liancha-Signature"})
     via = fields.List(fields.Nested(ArchiveSchema), required=True)
+
+
+class RelayedRecordSchema(Schema):
+    """A hub's `GET /v1/records/<id>`: the record, and its archive's answer as evidence."""
+
+    kind = one_of((HUB_KIND,), required=True)
+    record = fields.Nested(RecordSchema, required=True)
+    evidence = fields.Nested(RelayedAnswerSchema, required=True)
 
 
 class HubSearchAnswerSchema(SearchAnswerSchema):

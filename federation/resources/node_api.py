@@ -7,7 +7,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from federation.resources import context
+from federation.upward.records import relayed_record
 from federation.upward.service import (
+    audit_relayed_record,
     authorize_upper_call,
     hub_locator,
     search_below,
@@ -18,6 +20,7 @@ from schemas.nesting import (
     HubLocatorSchema,
     HubSearchAnswerSchema,
     HubServiceInfoSchema,
+    RelayedRecordSchema,
 )
 from schemas.search import ProblemSchema, SearchRequestSchema
 from schemas.signing import SIGNATURE_HEADER, sign_body
@@ -86,3 +89,17 @@ class HubLocator(MethodView):
         if request.headers.get("If-None-Match") == tag:
             return Response(status=304, headers={"ETag": tag})
         return locator, 200, {"ETag": tag}
+
+
+@blp.route("/records/<path:record_id>")
+class HubRecordById(MethodView):
+    @blp.doc(security=UPPER_TOKEN)
+    @blp.response(200, RelayedRecordSchema)
+    @blp.alt_response(401, schema=ProblemSchema, description="Missing or refused token")
+    @blp.alt_response(404, schema=ProblemSchema, description="No such record below this hub")
+    @blp.alt_response(502, schema=ProblemSchema, description="The archive's answer is unusable")
+    def get(self, record_id: str) -> Response:
+        """One record by its standard id, from the archive below that holds it."""
+        answer = relayed_record(context.settings(), record_id, g.upper_call.purpose)
+        audit_relayed_record(context.session(), g.upper_call, record_id)
+        return Response(orjson.dumps(answer), mimetype="application/json")

@@ -80,6 +80,12 @@ def search_below(session: Session, settings: HubSettings, fanout: FanOut, call: 
     return answer
 
 
+def audit_relayed_record(session: Session, call: HubCall, record_id: str) -> None:
+    audit.record(session, actor=UPPER_ACTOR, role=UPPER_ROLE, action="record.relayed",
+                 target=record_id, purpose=call.purpose, detail={"jti": call.jti})
+    session.commit()
+
+
 def _status(outcome: NodeOutcome) -> dict:
     return {"archive": outcome.archive, "status": outcome.status,
             "latency_ms": outcome.latency_ms, "count": outcome.count, "error": outcome.error,

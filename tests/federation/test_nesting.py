@@ -265,3 +265,28 @@ def _load(path: Path):  # type: ignore[no-untyped-def]
     from schemas.signing import load_private_key
 
     return load_private_key(path)
+
+
+def test_a_record_by_id_comes_with_its_archives_signed_answer(nested) -> None:
+    from schemas.signing import key_from_jwk, verify_body
+
+    app, _, _ = nested["regional"]["510000"]
+    client = app.test_client()
+
+    def get(record_id: str):  # type: ignore[no-untyped-def]
+        token = mint_hub_token(_load(nested["upper_private"]), "510000", "继承公证")
+        return client.get(f"/v1/records/{record_id}",
+                          headers={"Authorization": f"Bearer {token}"})
+
+    answer = get("510500/marriage/LZ-M-1988")
+    assert answer.status_code == 200, answer.json
+    assert answer.json["record"]["record_id"] == "510500/marriage/LZ-M-1988"
+    evidence = answer.json["evidence"]
+    key = key_from_jwk(evidence["key"])
+    signed = verify_body(evidence["signature"], evidence["body"].encode(),
+                         {evidence["key"]["kid"]: key})
+    assert signed.archive == "510500"
+    assert orjson.loads(evidence["body"]) == answer.json["record"]
+    assert get("510500/marriage/NO-SUCH").status_code == 404
+    assert get("500118/employment/YC-E-1978").status_code == 404  # under the other hub
+    assert client.get("/v1/records/510500/marriage/LZ-M-1988").status_code == 401
