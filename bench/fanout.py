@@ -93,20 +93,31 @@ def time_searches(hub: FanOut, queries: int) -> tuple[list[float], int]:
 
 def sequential(entries: list[NodeEntry], key: Ed25519PrivateKey, queries: int) -> list[float]:
     """Milliseconds to ask the nodes one by one, same client code, no fan-out."""
+    import aiohttp
+
+    from federation.fanout.loop import submit
+
     clients = [NodeClient(entry, key) for entry in entries]
+
+    async def one_by_one(encoded: bytes, request_id: str) -> None:
+        for client in clients:
+            attempt = await client.call(session, encoded, request_id, "benchmark",
+                                        time.monotonic() + 3.0)
+            assert attempt.ok, attempt.error
+
+    async def open_session() -> aiohttp.ClientSession:
+        return aiohttp.ClientSession(trust_env=False)
+
+    session = submit(open_session()).result()
     latencies = []
     for index in range(WARM_UP // 3 + queries):
         body = request()
         encoded = orjson.dumps(body)
         started = time.perf_counter()
-        for client in clients:
-            attempt = client.call(encoded, body["request_id"], "benchmark",
-                                  time.monotonic() + 3.0)
-            assert attempt.ok, attempt.error
+        submit(one_by_one(encoded, body["request_id"])).result()
         if index >= WARM_UP // 3:
             latencies.append((time.perf_counter() - started) * 1000)
-    for client in clients:
-        client.close()
+    submit(session.close()).result()
     return latencies
 
 
