@@ -7,7 +7,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema
 
-from schemas import records, search
+from schemas import nesting, records, search
 
 EXPORTED: dict[str, type[Schema]] = {
     "Record": records.RecordSchema,
@@ -20,6 +20,11 @@ EXPORTED: dict[str, type[Schema]] = {
     "ServiceInfo": search.ServiceInfoSchema,
     "Locator": search.LocatorSchema,
     "Problem": search.ProblemSchema,
+    # a hub serving an upper hub (docs/standard.md, "A hub as a node")
+    "HubServiceInfo": nesting.HubServiceInfoSchema,
+    "HubSearchAnswer": nesting.HubSearchAnswerSchema,
+    "HubRecord": nesting.RelayedRecordSchema,
+    "HubLocator": nesting.HubLocatorSchema,
 }
 
 
