@@ -52,19 +52,15 @@ class NodeOutcome:
 
 def leaves(outcomes: list[NodeOutcome]) -> list[NodeOutcome]:
     """One outcome per archive: a lower hub that answered stands for its archives (each
-    marked with the hub it came through); one that did not stays as itself."""
+    marked with the hub it came through); one that did not stays as itself. An archive a
+    lower hub reports that another entry already stands for (the nodes files overlap, or
+    the hub is mistaken) is kept once: the first, in the nodes file's order."""
     flat: list[NodeOutcome] = []
+    seen: set[str] = set()
     for outcome in outcomes:
-        if outcome.kind == "hub" and outcome.ok:
-            flat.extend(outcome.children)
-        else:
-            flat.append(outcome)
+        below = outcome.children if outcome.kind == "hub" and outcome.ok else [outcome]
+        for leaf in below:
+            if leaf.archive["code"] not in seen:
+                seen.add(leaf.archive["code"])
+                flat.append(leaf)
     return flat
-
-
-NAME_CONTEXT_KEYS = ("name_frequency", "namesakes")
-
-
-def name_context(answer: dict) -> dict:
-    """The parts of a node's search answer that speak of the subject's name."""
-    return {key: answer[key] for key in NAME_CONTEXT_KEYS if key in answer}

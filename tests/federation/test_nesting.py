@@ -290,3 +290,17 @@ def test_a_record_by_id_comes_with_its_archives_signed_answer(nested) -> None:
     assert get("510500/marriage/NO-SUCH").status_code == 404
     assert get("500118/employment/YC-E-1978").status_code == 404  # under the other hub
     assert client.get("/v1/records/510500/marriage/LZ-M-1988").status_code == 401
+
+
+def test_an_archive_reported_twice_is_kept_once() -> None:
+    """A lower hub cannot add a second voice for an archive another entry stands for."""
+    from federation.fanout.outcomes import NodeOutcome, leaves
+
+    direct = NodeOutcome({"code": "510500", "name": "泸州市档案馆"}, "ok", 10.0)
+    echo = NodeOutcome({"code": "510500", "name": "泸州市档案馆"}, "ok", 12.0,
+                       via=[{"code": "500000", "name": "重庆"}])
+    other = NodeOutcome({"code": "500118", "name": "永川"}, "ok", 12.0,
+                        via=[{"code": "500000", "name": "重庆"}])
+    hub = NodeOutcome({"code": "500000", "name": "重庆"}, "ok", 20.0, kind="hub",
+                      children=[echo, other])
+    assert leaves([direct, hub]) == [direct, other]
