@@ -64,3 +64,11 @@ def leaves(outcomes: list[NodeOutcome]) -> list[NodeOutcome]:
                 seen.add(leaf.archive["code"])
                 flat.append(leaf)
     return flat
+
+
+NAME_CONTEXT_KEYS = ("name_frequency", "namesakes")
+
+
+def name_context(answer: dict) -> dict:
+    """The parts of a node's search answer that speak of the subject's name."""
+    return {key: answer[key] for key in NAME_CONTEXT_KEYS if key in answer}
