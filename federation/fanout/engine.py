@@ -109,8 +109,7 @@ class FanOut:
         """On the loop: the HTTP session (keep-alive connections, as many as the calls in
         flight need: the call slots bound them; no proxies or netrc between the hub and its
         nodes) and the call slots."""
-        connector = aiohttp.TCPConnector(limit=0, limit_per_host=0, ttl_dns_cache=300,
-                                         enable_cleanup_closed=True)
+        connector = aiohttp.TCPConnector(limit=0, limit_per_host=0, ttl_dns_cache=300)
         session = aiohttp.ClientSession(connector=connector, trust_env=False,
                                         timeout=aiohttp.ClientTimeout(total=None),
                                         skip_auto_headers=("User-Agent",))

@@ -9,6 +9,7 @@ its own: a loop's thread does not survive a fork).
 
 import asyncio
 import atexit
+import contextvars
 import os
 import threading
 from collections.abc import Coroutine
@@ -26,7 +27,8 @@ def event_loop() -> asyncio.AbstractEventLoop:
     global _loop
     with _lock:
         if _loop is None or _loop[0] != os.getpid():
-            loop = asyncio.new_event_loop()
+            # made in an empty context: its own handles keep the one they are made in
+            loop = contextvars.Context().run(asyncio.new_event_loop)
             ready = threading.Event()
 
             def run() -> None:
@@ -63,4 +65,8 @@ def _close_sessions() -> None:
 
 def submit(coroutine: Coroutine[Any, Any, T]) -> Future[T]:
     """Run `coroutine` on the loop; its result as a thread's future."""
-    return asyncio.run_coroutine_threadsafe(coroutine, event_loop())
+    # in an empty context, not the caller's: the loop's tasks and timers keep the context
+    # they were made in, and a request thread's holds its Flask app (and so the app's
+    # database pool) for as long as any of them lives
+    return contextvars.Context().run(asyncio.run_coroutine_threadsafe, coroutine,
+                                     event_loop())

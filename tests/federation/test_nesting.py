@@ -109,8 +109,7 @@ def test_the_top_assembles_a_person_from_archives_under_both_hubs(nested, databa
     assert {r["record_id"].split("/")[0] for r in person["records"]} == {
         "510500", "500118", "500116"}
     # each archive's own signed answer is kept as the evidence, not the regional hub's
-    with upper.app_context():
-        session = upper.extensions["liancha.db"].session()
+    with upper.extensions["liancha.db"].session() as session:  # closed: no lock held after
         rows = session.query(NodeAnswer).filter_by(query_id=answer["query_id"]).all()
         kept = {row.archive_code: orjson.loads(row.body)["archive"]["code"] for row in rows}
     assert kept == {"510500": "510500", "500118": "500118", "500116": "500116"}
@@ -253,8 +252,7 @@ def test_the_regional_hubs_calls_are_audited_with_their_purpose(nested, caplog) 
     assert answer.status_code == 200
     from federation.audit import AuditEvent
 
-    with app.app_context():
-        session = app.extensions["liancha.db"].session()
+    with app.extensions["liancha.db"].session() as session:
         event = session.query(AuditEvent).filter_by(action="query.relayed",
                                                     target="r-3").one()
     assert event.purpose == "继承公证" and event.role == "upper_hub"
