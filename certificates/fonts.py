@@ -24,6 +24,8 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from certificates import subsetting
+
 MAIN = "LianchaSans"
 """reportlab name of the main font (WenQuanYi Micro Hei)."""
 
@@ -126,6 +128,7 @@ def ensure_registered() -> list[tuple[str, dict[int, int]]]:
                         TTFont(font.name, str(path), subfontIndex=font.subfont_index))
                 ttf = pdfmetrics.getFont(font.name)
                 _keep_tables(ttf.face)
+                subsetting.install(ttf.face)
                 coverage.append((font.name, ttf.face.charToGlyph))
             _coverage = coverage
     return _coverage

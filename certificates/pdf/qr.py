@@ -61,21 +61,25 @@ def penalty(rows: list[str]) -> int:
     integers, one with a bit set per dark module, one per light module: a run of five is
     then five shifted ANDs over the whole symbol at once.
     """
-    count = len(rows)
-    row_text = "2".join(rows)
-    lines = row_text + "2" + "2".join(map("".join, zip(*rows, strict=True)))
-    dark, light = int(lines.translate(_DARK), 2), int(lines.translate(_LIGHT), 2)
+    lines = "2".join(rows) + "2" + "2".join(map("".join, zip(*rows, strict=True)))
+    return _score(int(lines.translate(_DARK), 2), int(lines.translate(_LIGHT), 2), len(rows))
+
+
+def _score(dark: int, light: int, count: int) -> int:
+    """The penalty of a symbol of `count` x `count` modules given as its lines (rows, then
+    columns, a clear bit between lines) read as one integer of dark and one of light bits."""
     score = 0
     for bits in (dark, light):  # N1: 3 + (run - 5) per run of five or more
         windows = bits & bits >> 1 & bits >> 2 & bits >> 3 & bits >> 4
         score += windows.bit_count() + 2 * (windows & ~(windows << 1)).bit_count()
     stride = count + 1
-    for ones in (_DARK, _LIGHT):  # N2: 3 per 2x2 block of one colour
-        grid = int(row_text.translate(ones), 2)
+    columns = count * stride  # the columns' bits and the clear bit before them
+    for bits in (dark, light):  # N2: 3 per 2x2 block of one colour, along the rows
+        grid = bits >> columns
         score += 3 * (grid & grid >> 1 & grid >> stride & grid >> (stride + 1)).bit_count()
     for pattern in ("10111010000", "00001011101"):  # N3: 40 per finder-like pattern
         score += 40 * _matches(pattern, dark, light)
-    dark_modules = row_text.count("1")  # N4: 10 per 5 % away from half dark
+    dark_modules = (dark >> columns).bit_count()  # N4: 10 per 5 % away from half dark
     modules = count * count
     score += 10 * (abs(dark_modules * 100 - 50 * modules) // (5 * modules))
     return score
@@ -101,35 +105,56 @@ def segments(data: str) -> list[str]:
 
 
 def encode(data: str) -> QrSymbol:
-    """The QR symbol for `data` at error correction level Q, with the best mask."""
+    """The QR symbol for `data` at error correction level Q, with the best mask.
+
+    Each masked symbol is scored as one integer of its lines (`_score`): the data bits are
+    placed into rows and columns once, and a mask is two operations on that integer.
+    """
     code = qrencoder.QRCode(None, LEVEL)
     for part in segments(data):
         code.addData(part)
     version = code.calculate_version()
     layout = _layout(version)
-    size = len(layout.templates[0])
     codewords = _codewords(code.dataList, version)
     stream = "".join(map("{:08b}".format, codewords)).ljust(layout.capacity + 1, "0")
-    placed = [int("".join(pick(stream)), 2) for pick in layout.rows]
-    best_rows: list[str] = []
-    best_score = -1
-    for template, mask in zip(layout.templates, layout.masks, strict=True):
-        rows = [format(fixed | (data ^ flip), f"0{size}b")
-                for fixed, data, flip in zip(template, placed, mask, strict=True)]
-        score = penalty(rows)
+    placed = int("".join(layout.place(stream)), 2)
+    best, best_score = 0, -1
+    for fixed, flip in zip(layout.templates, layout.masks, strict=True):
+        lines = fixed | (placed ^ flip)
+        score = _score(lines, ~lines & layout.modules, layout.size)
         if best_score < 0 or score < best_score:
-            best_rows, best_score = rows, score
-    return QrSymbol(data, version, tuple(best_rows))
+            best, best_score = lines, score
+    text = format(best, f"0{layout.modules.bit_length()}b")
+    stride = layout.size + 1
+    return QrSymbol(data, version, tuple(text[start:start + layout.size]
+                                         for start in range(0, layout.size * stride, stride)))
 
 
 @dataclass(frozen=True)
 class _Layout:
-    """What depends on the version only: data module positions, function patterns."""
+    """What depends on the version only, over the symbol's lines (its rows, then its
+    columns, a clear bit between two lines) read as one integer."""
 
+    size: int  # modules across
     capacity: int  # data modules (bits) in the symbol
-    rows: tuple[Callable[[str], tuple[str, ...]], ...]  # per row: its modules from the bits
-    templates: tuple[tuple[int, ...], ...]  # per mask: rows of the function patterns
-    masks: tuple[tuple[int, ...], ...]  # per mask: rows of the mask over data modules
+    place: Callable[[str], tuple[str, ...]]  # the lines' data modules from the bits
+    modules: int  # a bit set for every module (not between lines)
+    templates: tuple[int, ...]  # per mask: the function patterns
+    masks: tuple[int, ...]  # per mask: the mask over the data modules
+
+
+def _lines(rows: list[list[int]]) -> list[int]:
+    """A square's rows then columns, a 0 between two lines, as one list."""
+    separator = [0]
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    out: list[int] = []
+    for line in (*rows, *columns):
+        out += line + separator
+    return out[:-1]
+
+
+def _as_int(bits: list[int]) -> int:
+    return int("".join(map(str, bits)), 2)
 
 
 @functools.cache
@@ -141,18 +166,23 @@ def _layout(version: int) -> _Layout:
     positions = list(code._dataPosIterator())  # (column, row) in placement order
     blank = len(positions)  # index of a light module past the data bits
     sources = [[blank] * size for _ in range(size)]
-    data_area = [0] * size
+    data_area = [[0] * size for _ in range(size)]
     for index, (column, row) in enumerate(positions):
         sources[row][column] = index
-        data_area[row] |= 1 << (size - 1 - column)
-    pickers = tuple(operator.itemgetter(*row) for row in sources)
+        data_area[row][column] = 1
+    area = _lines(data_area)
+    place = operator.itemgetter(*(source if inside else blank  # blank: a light module
+                                  for source, inside in zip(_lines(sources), area,
+                                                            strict=True)))
     templates, masks = [], []
     for mask in range(8):
         code.makeImpl(False, mask)
-        rows = [int("".join("1" if dark else "0" for dark in row), 2) for row in code.modules]
-        masks.append(tuple(row & area for row, area in zip(rows, data_area, strict=True)))
-        templates.append(tuple(row & ~area for row, area in zip(rows, data_area, strict=True)))
-    return _Layout(blank, pickers, tuple(templates), tuple(masks))
+        lines = _lines([[1 if dark else 0 for dark in row] for row in code.modules])
+        masks.append(_as_int([bit & inside for bit, inside in zip(lines, area, strict=True)]))
+        templates.append(_as_int([bit & (1 - inside)
+                                  for bit, inside in zip(lines, area, strict=True)]))
+    modules = _as_int(_lines([[1] * size for _ in range(size)]))
+    return _Layout(size, blank, place, modules, tuple(templates), tuple(masks))
 
 
 def _codewords(segments: list[qrencoder.QR], version: int) -> list[int]:
@@ -244,16 +274,28 @@ def draw(canvas: Canvas, symbol: QrSymbol, x: float, y: float,
     One path in module units (a transformation scales it), one rectangle per run of dark
     modules in a row, filled black. The quiet zone (4 modules) is left white around it: the
     caller keeps it clear. Returns the module size in points.
+
+    The transformation also swaps the axes, so that a run's rectangle reads "row column 1
+    length re": the row's number once per row, the rest from a table of every run a row can
+    hold (formatting a thousand rectangles' numbers was most of the drawing).
     """
     module = size / symbol.size
+    runs = _runs(symbol.size)
     operators = []
     for row_index, row in enumerate(symbol.rows):
-        row_y = symbol.size - 1 - row_index
-        for run in _DARK_RUN.finditer(row):
-            operators.append(f"{run.start()} {row_y} {run.end() - run.start()} 1 re")
+        row_y = f"{symbol.size - 1 - row_index} "
+        operators += [row_y + runs[run.span()] for run in _DARK_RUN.finditer(row)]
     canvas.saveState()
     canvas.setFillColorRGB(0, 0, 0)
-    canvas.transform(module, 0, 0, module, x, y)
+    canvas.transform(0, module, module, 0, x, y)  # (row, column) -> (column, row), scaled
     canvas.addLiteral("\n".join(operators) + "\nf")
     canvas.restoreState()
     return module
+
+
+@functools.cache
+def _runs(size: int) -> dict[tuple[int, int], str]:
+    """For each run of modules (start, end) in a row: its rectangle's operands after the
+    row's number, in the swapped axes of `draw`."""
+    return {(start, end): f"{start} 1 {end - start} re"
+            for start in range(size) for end in range(start + 1, size + 1)}

@@ -56,6 +56,9 @@ def test_codewords_and_symbol_match_reportlab(length: int) -> None:
         code.makeImpl(False, mask)
         candidates.append([[bool(module) for module in row] for row in code.modules])
     assert symbol.modules in candidates  # one of the eight valid masked symbols
+    scores = [qr.penalty(["".join("1" if dark else "0" for dark in row) for row in rows])
+              for rows in candidates]
+    assert symbol.modules == candidates[scores.index(min(scores))]  # the lowest penalty
 
 
 def test_penalty_rules() -> None:
