@@ -8,13 +8,16 @@ labels, digits, the archives' names), and the font does not change while the pro
 runs: `GlyphCache` keeps what each glyph is (its bytes, and where a composite glyph names
 its components) after its first use and assembles the subset from that, byte for byte what
 reportlab's own subsetter writes (tests/certificates/test_subsetting.py compares them).
-It was the largest part of rendering a certificate.
+It was the largest part of rendering a certificate. The subset's widths, which reportlab
+formats number by number, are given to it formatted (`formatted_widths`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from struct import pack, unpack_from
 
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.ttfonts import (
     GF_ARG_1_AND_2_ARE_WORDS,
     GF_MORE_COMPONENTS,
@@ -147,6 +150,26 @@ def _hmtx(hmetrics: list[tuple[int, int]], glyph_map: list[int]) -> tuple[bytes,
     return pack(f">{len(values)}H", *values), last + 1
 
 
+def formatted_widths(face: TTFontFace) -> Callable[[int], bytes]:
+    """`face.getCharWidth` giving the width as the bytes a PDF writes, each formatted once.
+
+    reportlab asks for it only to write a subset's `Widths` array, and formats each number
+    there (a few hundred per certificate); bytes it writes as they are, so the array's bytes
+    are the same."""
+    formatted: dict[int, bytes] = {}
+
+    def width(code: int) -> bytes:
+        found = formatted.get(code)
+        if found is None:
+            found = formatted[code] = fp_str(
+                face.charWidths.get(code, face.defaultWidth)).encode("ascii")
+        return found
+
+    return width
+
+
 def install(face: TTFontFace) -> None:
-    """Have `face` (a registered font's face) make its subsets from a `GlyphCache`."""
+    """Have `face` (a registered font's face) make its subsets from a `GlyphCache` and give
+    its widths formatted."""
     face.makeSubset = GlyphCache(face).make_subset  # type: ignore[method-assign]
+    face.getCharWidth = formatted_widths(face)  # type: ignore[method-assign]

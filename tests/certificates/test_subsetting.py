@@ -1,5 +1,6 @@
 """The glyph-cached subsetter writes what reportlab's own subsetter writes, byte for byte."""
 
+import functools
 import random
 
 import pytest
@@ -44,3 +45,21 @@ def test_composite_glyphs_are_remapped() -> None:
                  if cache.glyph(glyph).components][:40]
     assert composite, "the main font has composite glyphs to test with"
     assert cache.make_subset(composite) == TTFontFile.makeSubset(face, composite)
+
+
+def test_certificate_bytes_are_reportlabs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A whole certificate comes out the same with reportlab's own subsetting and widths."""
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    from certificates.pdf import render_certificate
+    from tests.certificates.samples import sample
+
+    content = sample()
+    ours = render_certificate(content)
+    fonts.ensure_registered()
+    for font in fonts.FONTS:
+        face = pdfmetrics.getFont(font.name).face
+        monkeypatch.setattr(face, "makeSubset", functools.partial(TTFontFile.makeSubset, face))
+        monkeypatch.setattr(face, "getCharWidth",
+                            functools.partial(TTFontFace.getCharWidth, face))
+    assert render_certificate(content) == ours
