@@ -47,7 +47,12 @@ CALIBRATION, LOAD, MIN_RATE, MAX_RATE = 300, 0.4, 12.0, 80.0
 BUSY_S = 0.2  # answers that waited on no hanging archive: the 90th percentile past this
 # means the hub is short of CPU, and the storm slows down
 CLIENTS = 16
-NODE_DEADLINE_S, OVERALL_DEADLINE_S = 0.4, 1.0
+# A slow answer (100 ms) has 400 ms to spare before its node's deadline: on this two-core
+# machine a hub worker's event loop, sharing its process's lock with request threads and its
+# cores with three other workers, the nodes, PostgreSQL and the clients, once read one
+# 300 ms late (1 call in 50,000; CI of 2026-12-07). Hangs last 12 s, so the margin does not
+# blur ok from timeout.
+NODE_DEADLINE_S, OVERALL_DEADLINE_S = 0.5, 1.0
 WEIGHTS = {"o": 70, "s": 10, "h": 5, "e": 5, "g": 5, "k": 5}
 STORM_NODES, DOWN = 5, 1
 
