@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 import yaml
 
-from liancha.processes import Supervisor, say, stop_on_signals
+from liancha.processes import Supervisor
 
 
 @dataclass(frozen=True)
@@ -137,8 +137,8 @@ def demo_command(root: Path, people: int, seed: int, hub_port: int, base_port: i
     callers = prepare_callers(root, hub_database, manifest["archives"], sink_url)
 
     supervisor = Supervisor(root / "logs")
-    stop_on_signals()
-    try:
+
+    def start() -> None:
         for node in nodes:
             supervisor.start(f"node-{node.code}", _liancha(
                 "node", "serve", "--archive-code", node.code, "--archive-name", node.name,
@@ -162,13 +162,8 @@ def demo_command(root: Path, people: int, seed: int, hub_port: int, base_port: i
         supervisor.wait_ready("hub", f"{hub_url}/readyz")
         supervisor.wait_ready("platform-sink", sink_url)
         guide(root, hub_url, nodes, keys["identity"], supervisor, callers, reader_port)
-        supervisor.watch(essential="hub")
-    except KeyboardInterrupt:
-        pass
-    finally:  # stop first: the output may be gone (`| tee` ended with the Ctrl-C)
-        say("\nstopping ...")
-        supervisor.stop()
-        say("stopped; nothing is left running.")
+
+    supervisor.run(start, essential="hub")
 
 
 def guide(root: Path, hub_url: str, nodes: list[DemoNode], identity_keys: Path,

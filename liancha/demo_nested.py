@@ -25,7 +25,7 @@ from liancha.demo import (
     prepare_data,
     prepare_keys,
 )
-from liancha.processes import Supervisor, say, stop_on_signals
+from liancha.processes import Supervisor, say
 
 PURPOSE = "办理退休工龄认定"
 
@@ -90,19 +90,14 @@ def demo_nested_command(root: Path, people: int, seed: int, hub_port: int,
         import_catalogues(root, archive, node, locator_key)
         nodes.append(node)
     supervisor = Supervisor(root / "logs")
-    stop_on_signals()
-    try:
+
+    def start() -> None:
         _start(supervisor, root, nodes, keys, locator_key, hub_port)
         _ask(root, nodes, keys, hub_port)
         say(f"\nThe upper hub keeps serving at http://127.0.0.1:{hub_port} (logs in "
             f"{root / 'logs'}). Ctrl-C stops everything.")
-        supervisor.watch(essential="hub-upper")
-    except KeyboardInterrupt:
-        pass
-    finally:  # stop first: the output may be gone (`| tee` ended with the Ctrl-C)
-        say("\nstopping ...")
-        supervisor.stop()
-        say("stopped; nothing is left running.")
+
+    supervisor.run(start, essential="hub-upper")
 
 
 def _start(supervisor: Supervisor, root: Path, nodes: list[DemoNode], keys: dict,

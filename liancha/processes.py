@@ -13,7 +13,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,6 +101,22 @@ class Supervisor:
                     if name == essential:
                         return
             time.sleep(0.5)
+
+    def run(self, start: Callable[[], None], essential: str) -> None:
+        """Run `start` (start the children, print the way), then watch them until Ctrl-C,
+        SIGTERM or SIGHUP, or until `essential` exits; then stop every child, whatever
+        happened, and say so. Stopping comes first: after a Ctrl-C the output may be gone
+        (`| tee` ended with it)."""
+        stop_on_signals()
+        try:
+            start()
+            self.watch(essential=essential)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            say("\nstopping ...")
+            self.stop()
+            say("stopped; nothing is left running.")
 
     def stop(self) -> None:
         """Stop every child (SIGTERM, then SIGKILL after 10 s); signals wait until done."""
