@@ -71,6 +71,7 @@ class Surface:
     known: Mapping[str, list[str]] = field(default_factory=dict)  # path parameter -> ids
     # operation label -> (path parameters, JSON body) of a call that succeeds
     valid: Mapping[str, tuple[dict[str, str], dict]] = field(default_factory=dict)
+    under: str = "/"  # only the operations whose path starts with it
 
 
 @dataclass
@@ -94,6 +95,8 @@ def fuzz(surface: Surface, max_examples: int) -> Coverage:
         if operation is None:  # the document itself is broken at this operation
             coverage.failures.setdefault("(document)", {})[str(result.err())] = \
                 str(result.err())
+            continue
+        if not operation.path.startswith(surface.under):
             continue
         coverage.operations += 1
         _fuzz_operation(surface, operation, max_examples, coverage)

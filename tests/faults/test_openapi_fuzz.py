@@ -9,7 +9,9 @@ reaches the real handlers: the hub API as Luzhou's admin clerk, the app as the c
 clerks' API as Luzhou's admin (Yongchuan's holding clerk for `search` and `assist`, which
 only a holding archive may do), the national API as the platform client. The node's
 document is fuzzed on a Luzhou node on PostgreSQL, with a fresh hub token per call (a node
-refuses a replayed `jti`). Besides what schemathesis generates, path parameters are set to
+refuses a replayed `jti`), and so is the node API a hub serves to an upper hub (`/v1/...`
+of a regional hub over the three nodes, started with the upper hub's key), with a fresh
+upper-hub token per call. Besides what schemathesis generates, path parameters are set to
 the world's real queries, certificates, requests and records, and each operation is also
 sent the permission test's successful call, and generated bodies laid over it
 (`tests/faults/fuzzing.py`). Not fuzzed, being in no document: `/healthz`, `/readyz`,
@@ -37,6 +39,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from schemathesis import APIOperation
 
+from federation.app import create_app as create_hub
 from nodes.app import create_app as create_node
 from nodes.services.importer import import_file
 from nodes.storage import make_engine, upgrade_schema
@@ -159,6 +162,32 @@ def node(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         app.extensions["liancha.db"].engine.dispose()
 
 
+@pytest.fixture(scope="module")
+def hub_as_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Surface]:
+    """A regional hub's node API (`/v1/...`), called as its upper hub calls it."""
+    base = tmp_path_factory.mktemp("fuzz-hub-as-node")
+    upper_private, upper_public = generate_key_pair(base / "upper")
+    _, identity_public = generate_key_pair(base / "identity")
+    with serve_nodes(base / "nodes") as (nodes_base, _):
+        app = create_hub({"NODES": nodes_base / "nodes.yaml",
+                          "DATABASE_URL": f"sqlite:///{base / 'hub.sqlite'}",
+                          "SIGNING_KEY": nodes_base / "keys" / "hub" / "private.pem",
+                          "IDENTITY_PUBLIC_KEY": identity_public,
+                          "CERTIFICATE_KEYS": base / "certificate-keys", "CALLBACK_POLL_S": 0,
+                          "NODE_DEADLINE_S": 10.0, "OVERALL_DEADLINE_S": 15.0,
+                          "UPPER_HUB_PUBLIC_KEY": upper_public, "HUB_CODE": "510000",
+                          "HUB_NAME": "四川片区"})
+        upper_key = load_private_key(upper_private)
+        yield Surface("regional hub /openapi.json, /v1", app, "/openapi.json",
+                      lambda _: {"Authorization": "Bearer "
+                                 + mint_hub_token(upper_key, "510000", "fuzz: conformance")},
+                      {"record_id": [MARRIAGE]},
+                      {"POST /v1/search": ({}, {"subject": {"name": "张国华"},
+                                                "purpose": "fuzz", "request_id": "fuzz-1"})},
+                      under="/v1/")
+        app.extensions["liancha.db"].engine.dispose()
+
+
 def test_every_document_the_hub_serves_is_fuzzed(world: World, hub: list[Surface]) -> None:
     served = {rule.rule for rule in world.app.url_map.iter_rules()
               if rule.rule.endswith("/openapi.json")}
@@ -166,9 +195,10 @@ def test_every_document_the_hub_serves_is_fuzzed(world: World, hub: list[Surface
 
 
 def test_every_operation_keeps_its_document(hub: list[Surface], node: Surface,
+                                            hub_as_node: Surface,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     report, failures = [], []
-    for surface in [*hub, node]:
+    for surface in [*hub, node, hub_as_node]:
         started = time.perf_counter()
         coverage: Coverage = fuzz(surface, MAX_EXAMPLES)
         report.append(f"{coverage.line(surface)} in {time.perf_counter() - started:.1f} s")
