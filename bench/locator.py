@@ -7,11 +7,14 @@ archive, some in neighbouring ones, a few anywhere. Each record's party carries 
 number for about a third of records (most records before 1984 have none) and a birth date
 for 70 %. Every archive's locator is built as a node builds it (`schemas.locator`), then
 `--subjects` (1,000) people are looked up as a hub routes them: half by id number and name,
-half by name and birth date only. Prints:
+half by name and birth date only. People are named at national frequencies
+(`generator.national_names`; `--names regional` for the regional generator's few names,
+namesakes on purpose). Prints:
 
 - archives asked per query (p50, p95, max) of the archives in the country, per kind of
   subject, and false negatives: archives holding one of the subject's records that the
-  locator would not ask (must be 0);
+  locator would not ask (must be 0); and how many would be asked on the other keys alone,
+  without those of namesakes whose birth date is unknown (which the search matches);
 - locator size per archive (p50, max) and for all archives together, and build time;
 - the time to rebuild one node's locator after a 100,000-row import (a real SQLite node,
   `nodes.services.locator.build_locator`).
@@ -32,6 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from generator.national_names import NationalNames  # noqa: E402
 from generator.people import PeopleFactory  # noqa: E402
 from schemas.locator import LocatorKey, new_filter, party_keys, subject_keys  # noqa: E402
 from schemas.names import normalize_name, pinyin_key  # noqa: E402
@@ -40,11 +44,17 @@ from schemas.subjects import read_subject  # noqa: E402
 KEY = LocatorKey(bytes(range(32)))
 
 
-def lives(people: int, archives: int, rng: random.Random):  # type: ignore[no-untyped-def]
-    """(person, [archive index of each record]) for each generated person."""
+def lives(people: int, archives: int, rng: random.Random,  # type: ignore[no-untyped-def]
+          names: str = "national"):
+    """(person, [archive index of each record]) for each generated person, named at
+    national frequencies (`generator.national_names`) or, with `names="regional"`, as the
+    regional generator names them (its few names: namesakes on purpose)."""
     factory = PeopleFactory(rng)
+    national = NationalNames(rng) if names == "national" else None
     for _ in range(people):
         person = factory.make()
+        if national is not None:
+            person.name = national.name(person.gender, person.birth[0])
         home = rng.randrange(archives)
         held = []
         for _ in range(rng.choice((1, 1, 2, 2, 2, 3, 3, 4))):
@@ -81,7 +91,8 @@ def build(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     holders: dict[str, set[int]] = {}
     sample: list = []
     started = time.perf_counter()
-    for index, (person, held) in enumerate(lives(args.people, args.archives, rng)):
+    for index, (person, held) in enumerate(lives(args.people, args.archives, rng,
+                                                 args.names)):
         for archive in held:
             keys_of[archive].extend(party_keys(*party(person, rng)))
         if len(sample) < args.subjects * 5 and index % max(1, args.people //
@@ -103,20 +114,29 @@ def build(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def route(args: argparse.Namespace, blooms, sample, holders, rng: random.Random):  # type: ignore[no-untyped-def]
+    """Route `args.subjects` subjects; per kind of subject the archives asked, the archives
+    that would be asked without the keys of parties whose birth date is unknown (`*`), the
+    false negatives and the routing times."""
     asked: dict[str, list[int]] = {"id number and name": [], "name and birth date": []}
+    dated: dict[str, list[int]] = {kind: [] for kind in asked}
     missed, lookup_s = 0, []
     for person in rng.sample(sample, args.subjects):
         by_id = rng.random() < 0.5
+        kind = "id number and name" if by_id else "name and birth date"
         subject = ({"id_number": person.id18, "name": person.name} if by_id else
                    {"name": person.name, "birth_date": person.birth_iso})
         started = time.perf_counter()
-        hashed = KEY.hashed(subject_keys(read_subject(subject)))
+        keys = subject_keys(read_subject(subject))
+        hashed = KEY.hashed(keys)
         routed = {index for index, bloom in enumerate(blooms)
                   if any(key in bloom for key in hashed)}
         lookup_s.append(time.perf_counter() - started)
         missed += len(holders[person.pid] - routed)
-        asked["id number and name" if by_id else "name and birth date"].append(len(routed))
-    return asked, missed, lookup_s
+        asked[kind].append(len(routed))
+        hashed = KEY.hashed([key for key in keys if not key.endswith("|*")])
+        dated[kind].append(sum(1 for index in routed if any(key in blooms[index]
+                                                            for key in hashed)))
+    return asked, dated, missed, lookup_s
 
 
 def rebuild_after_import(rows: int) -> tuple[float, int, int]:
@@ -154,10 +174,14 @@ def main() -> None:
     parser.add_argument("--subjects", type=int, default=1_000)
     parser.add_argument("--import-rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--names", choices=("national", "regional"), default="national",
+                        help="name frequencies: the country's (default) or the regional "
+                             "generator's")
     args = parser.parse_args()
 
     blooms, sizes, sample, holders, generated, built, keys = build(args)
-    asked, missed, lookup_s = route(args, blooms, sample, holders, random.Random(args.seed))
+    asked, dated, missed, lookup_s = route(args, blooms, sample, holders,
+                                           random.Random(args.seed))
     print(f"{args.people:,} people over {args.archives:,} archives: {keys:,} locator keys "
           f"(generated in {generated:.0f} s, {args.archives:,} locators built in {built:.1f} s)")
     for kind, counts in asked.items():
@@ -167,6 +191,9 @@ def main() -> None:
     every = [n for counts in asked.values() for n in counts]
     print(f"  asked per query, all: p50 {percentile(every, 0.5):.0f}, "
           f"p95 {percentile(every, 0.95):.0f} (target p95 <= 20)")
+    without = [n for counts in dated.values() for n in counts]
+    print(f"  of them, asked on a key other than a namesake's unknown birth date (`*`): "
+          f"p50 {percentile(without, 0.5):.0f}, p95 {percentile(without, 0.95):.0f}")
     print(f"  false negatives: {missed} (archives holding a subject's record not asked; "
           "must be 0)")
     print(f"  routing one query over {args.archives:,} locators: p50 "

@@ -3,10 +3,11 @@
 One asynchronous process (`--serve`, started by this script) serves `--archives` simulated
 archives (3,300: every comprehensive archive in the country) on one port, each under
 `/a/<code>/`: its own Ed25519 signing key, its slice of the records of `--people`
-generated people (bench/locator.py's lives: the generator's name frequencies, lives that
-cross archives), its record locator (built as a node builds it), and a service time drawn
-from 20–50 ms per search (awaited, not slept on a thread). A simulated archive signs every
-answer as a node does but does not check the hub's token (a real node does: ~0.1 ms).
+generated people (bench/locator.py's lives: names at national frequencies, lives that
+cross archives; `--names regional` for the regional generator's few names), its record
+locator (built as a node builds it), and a service time drawn from 20–50 ms per search
+(awaited, not slept on a thread). A simulated archive signs every answer as a node does
+but does not check the hub's token (a real node does: ~0.1 ms).
 
 The hub side is Liancha's own code over real HTTP:
 1. **flat**: one `FanOut` over the 3,300 archives with their locators (fetched over HTTP
@@ -86,7 +87,8 @@ def serve(args: argparse.Namespace) -> None:
     sample: list[dict] = []
     by_subject: dict[str, set[int]] = {}  # id number, or name|birth: archives holding them
     every = max(1, args.people // (args.subjects * 2))
-    for index, (person, held) in enumerate(lives(args.people, args.archives, rng)):
+    for index, (person, held) in enumerate(lives(args.people, args.archives, rng,
+                                                 args.names)):
         for archive in held:
             keys_of[archive].extend(party_keys(*party(person, rng)))
             parties_of[archive] += 1
@@ -296,14 +298,6 @@ def provincial_hubs(args: argparse.Namespace, url: str, work: Path, upper_public
                               {public_jwk(key)["kid"]: key}, kind="hub"))
     for hub, process in zip(hubs, processes, strict=True):
         _wait(f"{hub.url}/readyz", process)
-    for province, hub in enumerate(hubs):  # each has fetched every archive's locator
-        wanted = min(args.archives, (province + 1) * per) - province * per
-        log_path = work / hub.code / "hub.log"
-        deadline = time.monotonic() + 300
-        while log_path.read_text("utf-8", "replace").count(" fetched: ") < wanted:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{hub.code} did not fetch its archives' locators")
-            time.sleep(0.5)
     return hubs, processes
 
 
@@ -331,6 +325,9 @@ def main() -> None:
     parser.add_argument("--broadcasts", type=int, default=10)
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--port", type=int, default=18600)
+    parser.add_argument("--names", choices=("national", "regional"), default="national",
+                        help="name frequencies: the country's (default) or the regional "
+                             "generator's")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(65536, resource.getrlimit(
@@ -342,6 +339,7 @@ def main() -> None:
     from bench.locator import KEY
     from federation.fanout import FanOut
     from federation.fanout.locators import LocatorBook
+    from runtime.serving import freeze_startup_objects
 
     url = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen([sys.executable, __file__, "--serve", *sys.argv[1:]], cwd=ROOT)
@@ -361,6 +359,7 @@ def main() -> None:
               f"{time.monotonic() - started:.0f} s", flush=True)
         flat = FanOut(archives, hub_key, default_deadline_s=4.0, overall_deadline_s=6.0,
                       max_calls=2 * args.archives, locators=book, hedge_budget=0.0)
+        freeze_startup_objects()  # as `liancha hub serve` does once it has started
         ask(flat, sample[:20])  # warm-up: connections, hedging's samples
         report("flat (one hub, locators)", ask(flat, sample[:args.subjects]), args.archives)
         flat.close()
@@ -378,10 +377,16 @@ def main() -> None:
                   f"{time.monotonic() - started:.0f} s", flush=True)
             national_key = load_private_key(upper_private)
             national_book = LocatorBook(hubs, KEY, national_key, max_age_s=3600)
-            assert all(national_book.refresh(hub.code) for hub in hubs)
+            deadline = time.monotonic() + 600
+            for hub in hubs:  # until it holds every archive's locator (asking has it fetch
+                while not national_book.refresh(hub.code):  # those it misses again)
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"{hub.code} did not fetch its archives' locators")
+                    time.sleep(1)
             national = FanOut(hubs, national_key, default_deadline_s=5.0,
                               overall_deadline_s=7.0, locators=national_book,
                               hedge_budget=0.0)
+            freeze_startup_objects()
             ask(national, sample[:10])
             report(f"nested (national hub → {args.provinces} provincial hubs → archives)",
                    ask(national, sample[:args.nested_subjects]), args.archives)

@@ -49,6 +49,13 @@ def on_starting(server) -> None:  # type: ignore[no-untyped-def]
         Path(directory).mkdir(parents=True, exist_ok=True)
 
 
+def post_worker_init(worker) -> None:  # type: ignore[no-untyped-def]
+    """The worker's app is made: what it made lives as long as the worker."""
+    from runtime.serving import freeze_startup_objects
+
+    freeze_startup_objects()
+
+
 def child_exit(server, worker) -> None:  # type: ignore[no-untyped-def]
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess

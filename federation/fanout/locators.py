@@ -165,10 +165,14 @@ class LocatorBook:
     def union(self) -> dict | None:
         """What this hub publishes upward: every archive's fresh locator, as one set; None
         unless every entry has one (an archive without is asked every time, and so must
-        the hub be)."""
+        the hub be). Those missing or stale are fetched again meanwhile: a lower hub is
+        asked only from above, and its upper hub asks for this union again and again."""
         now = time.monotonic()
         held = [self._held.get(code) for code in self._nodes]
-        if any(h is None or now - h.fetched_at > self.max_age_s for h in held):
+        missing = [code for code, h in zip(self._nodes, held, strict=True)
+                   if h is None or now - h.fetched_at > self.max_age_s]
+        if missing:
+            self.refresh_in_background(missing)
             return None
         return {"format": SET_FORMAT, "key_id": self.key.key_id,
                 "filters": [text for h in held if h is not None for text in h.filters],

@@ -6,6 +6,7 @@ the Chongqing hub. 张国华's records are in all three (tests/federation/confte
 """
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -138,7 +139,14 @@ def test_a_regional_hub_publishes_its_archives_locators_and_is_not_asked_on_them
     token = mint_hub_token(_load(nested["upper_private"]), "500000", "locator refresh")
     without = app.test_client().get("/v1/locator", headers={"Authorization": f"Bearer {token}"})
     assert without.status_code == 404
-    assert app.extensions["liancha.fanout"].locators.refresh("500116")
+    # asking for it has the hub fetch the missing one again, without a query passing by
+    deadline = time.monotonic() + 10
+    while "500116" not in app.extensions["liancha.fanout"].locators._held:
+        assert time.monotonic() < deadline, "the missing locator was not fetched again"
+        time.sleep(0.05)
+    token = mint_hub_token(_load(nested["upper_private"]), "500000", "locator refresh")
+    again = app.test_client().get("/v1/locator", headers={"Authorization": f"Bearer {token}"})
+    assert again.status_code == 200 and len(again.json["filters"]) == 2
 
 
 def test_a_dead_archive_below_makes_the_answer_incomplete(nested, database_url,
