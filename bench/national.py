@@ -296,8 +296,13 @@ def provincial_hubs(args: argparse.Namespace, url: str, work: Path, upper_public
         key = load_public_key(public)
         hubs.append(NodeEntry(code, f"省级中心{province}", f"http://127.0.0.1:{port}",
                               {public_jwk(key)["kid"]: key}, kind="hub"))
-    for hub, process in zip(hubs, processes, strict=True):
-        _wait(f"{hub.url}/readyz", process)
+    try:
+        for hub, process in zip(hubs, processes, strict=True):
+            _wait(f"{hub.url}/readyz", process)
+    except BaseException:  # none may outlive the benchmark (its port would be taken)
+        for process in processes:
+            process.terminate()
+        raise
     return hubs, processes
 
 
