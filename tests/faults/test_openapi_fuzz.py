@@ -37,6 +37,8 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from flask import Flask
 from schemathesis import APIOperation
 
 from federation.app import create_app as create_hub
@@ -152,13 +154,8 @@ def node(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         app = create_node({"ARCHIVE_CODE": "510500", "ARCHIVE_NAME": ARCHIVES["510500"],
                            "DATABASE_URL": database, "SIGNING_KEY": node_private,
                            "HUB_PUBLIC_KEY": hub_public})
-        hub_key = load_private_key(hub_private)
-        yield Surface("node /openapi.json", app, "/openapi.json",
-                      lambda _: {"Authorization": "Bearer "
-                                 + mint_hub_token(hub_key, "510500", "fuzz: conformance")},
-                      {"record_id": [MARRIAGE]},
-                      {"POST /v1/search": ({}, {"subject": {"name": "张国华"},
-                                                "purpose": "fuzz", "request_id": "fuzz-1"})})
+        yield _called_as_by_a_hub("node /openapi.json", app, load_private_key(hub_private),
+                                  "510500")
         app.extensions["liancha.db"].engine.dispose()
 
 
@@ -177,15 +174,22 @@ def hub_as_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Surface]:
                           "NODE_DEADLINE_S": 10.0, "OVERALL_DEADLINE_S": 15.0,
                           "UPPER_HUB_PUBLIC_KEY": upper_public, "HUB_CODE": "510000",
                           "HUB_NAME": "四川片区"})
-        upper_key = load_private_key(upper_private)
-        yield Surface("regional hub /openapi.json, /v1", app, "/openapi.json",
-                      lambda _: {"Authorization": "Bearer "
-                                 + mint_hub_token(upper_key, "510000", "fuzz: conformance")},
-                      {"record_id": [MARRIAGE]},
-                      {"POST /v1/search": ({}, {"subject": {"name": "张国华"},
-                                                "purpose": "fuzz", "request_id": "fuzz-1"})},
-                      under="/v1/")
+        yield _called_as_by_a_hub("regional hub /openapi.json, /v1", app,
+                                  load_private_key(upper_private), "510000", under="/v1/")
         app.extensions["liancha.db"].engine.dispose()
+
+
+def _called_as_by_a_hub(name: str, app: Flask, key: Ed25519PrivateKey, audience: str,
+                        under: str = "/") -> Surface:
+    """The node API of `app` (a node's, or a hub's to its upper hub), called with a fresh
+    token of `key` per call (a replayed `jti` is refused)."""
+    return Surface(name, app, "/openapi.json",
+                   lambda _: {"Authorization": "Bearer "
+                              + mint_hub_token(key, audience, "fuzz: conformance")},
+                   {"record_id": [MARRIAGE]},
+                   {"POST /v1/search": ({}, {"subject": {"name": "张国华"},
+                                             "purpose": "fuzz", "request_id": "fuzz-1"})},
+                   under=under)
 
 
 def test_every_document_the_hub_serves_is_fuzzed(world: World, hub: list[Surface]) -> None:
