@@ -29,20 +29,42 @@ EXPORTED: dict[str, type[Schema]] = {
 
 
 def json_schemas() -> dict[str, dict]:
-    """Every exported schema as a self-contained JSON Schema document."""
+    """Every exported schema as a self-contained JSON Schema document: itself, and the
+    definitions it refers to (directly or through others) under `$defs`."""
     spec = APISpec("liancha-standard", "1", "3.1.0", plugins=[MarshmallowPlugin()])
     for name, schema in EXPORTED.items():
         spec.components.schema(name, schema=schema)
-    components = spec.to_dict()["components"]["schemas"]
+    components = {key: _rewrite_refs(value)
+                  for key, value in spec.to_dict()["components"]["schemas"].items()}
     documents = {}
     for name in EXPORTED:
-        document = _rewrite_refs(components[name])
+        document = dict(components[name])
         document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         document["$id"] = f"https://liancha.example/standard/v1/{name}.json"
         document["title"] = name
-        document["$defs"] = {key: _rewrite_refs(value) for key, value in components.items()}
+        document["$defs"] = {key: components[key]
+                             for key in sorted(_reachable(components[name], components))}
         documents[name] = document
     return documents
+
+
+def _reachable(node: object, components: dict[str, dict]) -> set[str]:
+    """The names of the definitions `node` refers to, directly or through others."""
+    found: set[str] = set()
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, dict):
+            reference = current.get("$ref")
+            if isinstance(reference, str) and reference.startswith("#/$defs/"):
+                key = reference.removeprefix("#/$defs/")
+                if key not in found:
+                    found.add(key)
+                    pending.append(components[key])
+            pending.extend(value for key, value in current.items() if key != "$ref")
+        elif isinstance(current, list):
+            pending.extend(current)
+    return found
 
 
 def _rewrite_refs(node: object) -> object:
