@@ -15,7 +15,6 @@ first use, not at import time (loading them takes about a second).
 
 from __future__ import annotations
 
-import functools
 import os
 import threading
 from dataclasses import dataclass
@@ -127,19 +126,10 @@ def ensure_registered() -> list[tuple[str, dict[int, int]]]:
                     pdfmetrics.registerFont(
                         TTFont(font.name, str(path), subfontIndex=font.subfont_index))
                 ttf = pdfmetrics.getFont(font.name)
-                _keep_tables(ttf.face)
                 subsetting.install(ttf.face)
                 coverage.append((font.name, ttf.face.charToGlyph))
             _coverage = coverage
     return _coverage
-
-
-def _keep_tables(face: object) -> None:
-    """Have reportlab read each table of a font once: subsetting (once per certificate)
-    asks for the whole `glyf` table, which `get_table` copies out of the file's bytes each
-    time (3.5 MB for the main font, 22 and 30 MB for the fallbacks). The tables are
-    immutable bytes of a file that does not change while the process runs."""
-    face.get_table = functools.lru_cache(maxsize=None)(face.get_table)  # type: ignore[attr-defined]
 
 
 def font_for(character: str, text: str = "") -> str:
