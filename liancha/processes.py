@@ -88,11 +88,18 @@ class Supervisor:
         return dict(self.children)[name].pid
 
     def watch(self, essential: str) -> None:
-        """Block until Ctrl-C, saying when a child stops; return if `essential` stops.
+        """Block until Ctrl-C, SIGTERM or SIGHUP, saying when a child stops; return if
+        `essential` stops.
 
-        Other children may be stopped on purpose (to see how the rest copes with it)."""
+        Other children may be stopped on purpose (to see how the rest copes with it). The
+        signals only set a flag here, read between polls: an exception raised inside
+        `Popen.poll` can leave the child's wait lock held, and the `wait` that stopping
+        it needs would then block for ever (it happened: a SIGTERM left the demo hanging)."""
+        signalled: list[int] = []
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(number, lambda signum, _frame: signalled.append(signum))
         reported: set[str] = set()
-        while True:
+        while not signalled:
             for name, child in self.children:
                 if child.poll() is not None and name not in reported:
                     reported.add(name)
@@ -131,7 +138,10 @@ class Supervisor:
                 child.wait(max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 _signal_group(child.pid, signal.SIGKILL)
-                child.wait()
+                try:  # bounded: never hang the supervisor on one child
+                    child.wait(5)
+                except subprocess.TimeoutExpired:
+                    pass
 
 
 def _signal_group(pid: int, number: int) -> None:
