@@ -32,6 +32,7 @@ import base64
 import calendar
 import hashlib
 import hmac
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,7 +162,22 @@ def _identity(value: int) -> int:
 
 
 def new_filter(expected_keys: int) -> Bloom:
-    return Bloom(max(expected_keys, 1), FALSE_POSITIVE_RATE, _identity)
+    """A filter for `expected_keys`, sized for the next of the steps 2^(n/4) (at most 19 %
+    more): filters of one step have one shape, which a hub asks all at once
+    (federation/fanout/sliced.py). The false-positive rate only gets lower."""
+    return Bloom(size_step(expected_keys), FALSE_POSITIVE_RATE, _identity)
+
+
+def size_step(expected_keys: int) -> int:
+    """The least 2^(n/4), rounded up, that is at least `expected_keys` (and at least 1)."""
+    if expected_keys <= 1:
+        return 1
+    step = math.ceil(4 * math.log2(expected_keys))
+    while math.ceil(2 ** ((step - 1) / 4)) >= expected_keys:  # log2's rounding, either way
+        step -= 1
+    while math.ceil(2 ** (step / 4)) < expected_keys:
+        step += 1
+    return math.ceil(2 ** (step / 4))
 
 
 def encode_filter(bloom: Bloom) -> str:

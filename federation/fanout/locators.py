@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import orjson
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from rbloom import Bloom
 
+from federation.fanout.sliced import SlicedFilters
 from federation.registry import NodeEntry
 from schemas.id_numbers import InvalidIdNumber
 from schemas.locator import (
@@ -25,7 +25,6 @@ from schemas.locator import (
     SET_FORMAT,
     LocatorKey,
     decode_filter,
-    may_hold,
     subject_keys,
 )
 from schemas.partial_dates import InvalidDate
@@ -40,8 +39,7 @@ PURPOSE = "record locator refresh"
 
 @dataclass(frozen=True)
 class _Held:
-    blooms: tuple[Bloom, ...]  # one for an archive; a lower hub's, one per archive below
-    filters: tuple[str, ...]  # the same, as published (what this hub publishes upward)
+    filters: tuple[str, ...]  # one for an archive; a lower hub's, one per archive below
     etag: str | None
     fetched_at: float  # time.monotonic() of the last fetch that confirmed it
     parties: int
@@ -57,6 +55,10 @@ class LocatorBook:
         self._nodes = {node.code: node for node in nodes}
         self._signing_key = signing_key
         self._held: dict[str, _Held] = {}
+        # the filters of every archive held, asked at once; an archive's are put here
+        # before it is in `_held` and leave after: an archive in `_held` is always in it
+        self._filters = SlicedFilters()
+        self._filters_lock = threading.Lock()
         self._fetching: set[str] = set()
         self._lock = threading.Lock()
         self._session = requests.Session()
@@ -73,6 +75,8 @@ class LocatorBook:
         except (InvalidIdNumber, InvalidDate, KeyError, TypeError):
             return dict.fromkeys(codes)  # the archives answer what is wrong with it
         now = time.monotonic()
+        with self._filters_lock:
+            holders = self._filters.holders(hashed)
         routes: dict[str, bool | None] = {}
         stale = []
         for code in codes:
@@ -81,7 +85,7 @@ class LocatorBook:
                 routes[code] = None
                 stale.append(code)
             else:
-                routes[code] = any(may_hold(bloom, hashed) for bloom in held.blooms)
+                routes[code] = code in holders
         if stale:
             self.refresh_in_background(stale)
         return routes
@@ -110,12 +114,17 @@ class LocatorBook:
         try:
             self._fetch(node, held)
         except _Unusable as exc:
-            self._held.pop(code, None)
+            self._drop(code)
             log.warning("locator of %s not used (asked every time): %s", code, exc)
         except (requests.RequestException, OSError, ValueError) as exc:
-            self._held.pop(code, None)
+            self._drop(code)
             log.warning("locator of %s could not be fetched (asked every time): %s", code, exc)
         return code in self._held
+
+    def _drop(self, code: str) -> None:
+        self._held.pop(code, None)
+        with self._filters_lock:
+            self._filters.remove(code)
 
     def _fetch(self, node: NodeEntry, held: _Held | None) -> None:
         headers = {"Authorization": "Bearer " + mint_hub_token(
@@ -126,7 +135,7 @@ class LocatorBook:
         with self._session.get(f"{node.url}/v1/locator", headers=headers, stream=True,
                                timeout=FETCH_TIMEOUT_S) as response:
             if response.status_code == 304 and held is not None:
-                self._held[node.code] = _Held(held.blooms, held.filters, held.etag, fetched_at,
+                self._held[node.code] = _Held(held.filters, held.etag, fetched_at,
                                               held.parties, held.keys)
                 return
             if response.status_code != 200:
@@ -155,7 +164,9 @@ class LocatorBook:
             blooms = tuple(decode_filter(text) for text in filters)
         except ValueError as exc:
             raise _Unusable(str(exc)) from exc
-        self._held[node.code] = _Held(blooms, tuple(filters), response.headers.get("ETag"),
+        with self._filters_lock:
+            self._filters.put(node.code, blooms)
+        self._held[node.code] = _Held(tuple(filters), response.headers.get("ETag"),
                                       fetched_at, int(body.get("parties") or 0),
                                       int(body.get("keys") or 0))
         log.info("locator of %s fetched: %s keys, built %s", node.code, body.get("keys"),
