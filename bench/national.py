@@ -30,6 +30,7 @@ The hub side is Liancha's own code over real HTTP:
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import os
 import random
@@ -110,6 +111,11 @@ def serve(args: argparse.Namespace) -> None:
     del keys_of
     signers = [archive_key(index) for index in range(args.archives)]
     draw = random.Random(args.seed + 1)
+    # the million people's truth stays for the process's life: the collector's full passes
+    # over it would stall every archive at once (the hub's own start-up heap is spared the
+    # same way: runtime/serving.py)
+    gc.collect()
+    gc.freeze()
 
     def index_of(request: web.Request) -> int:
         index = int(request.match_info["code"]) - 100000

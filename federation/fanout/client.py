@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 import aiohttp
 import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from yarl import URL
 
 from federation.fanout.lower_hubs import archives_below
 from federation.fanout.outcomes import (
@@ -69,7 +70,7 @@ class NodeClient:
     def __init__(self, node: NodeEntry, signing_key: Ed25519PrivateKey):
         self.node = node
         self._key = signing_key
-        self._url = f"{node.url}/v1/search"
+        self._url = URL(f"{node.url}/v1/search")  # parsed once, not on every call
 
     async def call(self, session: aiohttp.ClientSession, body: bytes, request_id: str,
                    purpose: str, deadline: float, hub_request_id: str | None = None) -> Attempt:

@@ -46,6 +46,8 @@ from federation.fanout.shared import SharedRedis
 from federation.registry import NodeEntry
 from runtime import request_ids
 
+NOT_HELD_REASON = "its record locator holds none of the subject's keys: not asked"
+
 
 @dataclass
 class _Flight:
@@ -86,6 +88,7 @@ class FanOut:
         self.default_deadline_s = default_deadline_s
         self.overall_deadline_s = overall_deadline_s
         self._by_code = {node.code: node for node in self.nodes}
+        self._has_hubs = any(node.is_hub for node in self.nodes)
         self.max_calls = max_calls or max(2, 2 * len(self.nodes))
         self._clients = {node.code: NodeClient(node, signing_key) for node in self.nodes}
         self._breakers = {
@@ -149,21 +152,28 @@ class FanOut:
         body = orjson.dumps(request)
         outcomes: dict[str, NodeOutcome] = {}
         record_types = request.get("record_types")
-        asked = [node for node in scope if node.holds_any(record_types)]
-        for node in scope:
-            if not node.holds_any(record_types):
-                outcomes[node.code] = _outcome(
-                    node, SKIPPED, None,
-                    f"holds none of the asked record types ({', '.join(record_types)})")
+        asked = scope
+        if record_types:
+            asked = []
+            for node in scope:
+                if node.holds_any(record_types):
+                    asked.append(node)
+                else:
+                    outcomes[node.code] = _outcome(
+                        node, SKIPPED, None,
+                        f"holds none of the asked record types ({', '.join(record_types)})")
         if self.locators is not None:
             routes = self.locators.route(request.get("subject") or {},
                                          [node.code for node in asked])
+            routed = []
             for node in asked:
                 if routes[node.code] is False:  # never on doubt: None is asked
-                    outcomes[node.code] = _outcome(
-                        node, NOT_HELD, None,
-                        "its record locator holds none of the subject's keys: not asked")
-            asked = [node for node in asked if node.code not in outcomes]
+                    outcomes[node.code] = NodeOutcome(
+                        {"code": node.code, "name": node.name}, NOT_HELD, None,
+                        error=NOT_HELD_REASON, kind=node.kind)
+                else:
+                    routed.append(node)
+            asked = routed
         if self.cache is not None and cache_scope is not None:
             # a cached answer is used even if the node's circuit opened since (a lower
             # hub's answers are not cached: its archives' are, by the lower hub)
@@ -189,8 +199,9 @@ class FanOut:
         if self.cache is not None and cache_scope is not None:
             self.cache.store([(node, outcomes[node.code]) for node in calling
                               if not node.is_hub], request, cache_scope)
+        ordered = [outcomes[node.code] for node in scope]
         # a lower hub that answered stands for its archives, each one an outcome of its own
-        return leaves([outcomes[node.code] for node in scope])
+        return leaves(ordered) if self._has_hubs else ordered
 
     def _flights(self, calling: list[NodeEntry], body: bytes, request: dict,
                  overall_end: float) -> dict[str, tuple[NodeOutcome, bool]]:
@@ -214,52 +225,46 @@ class FanOut:
                       overall_end: float, session: aiohttp.ClientSession,
                       slots: asyncio.Semaphore) -> dict[str, tuple[NodeOutcome, bool]]:
         context = dict(context, session=session, slots=slots)
-        flights = {node.code: self._launch(node, body, context, overall_end)
-                   for node in calling}
-        answered: dict[str, tuple[NodeOutcome, bool]] = {}
-        owner = {flight.tasks[0]: code for code, flight in flights.items()}
+        flights = [self._launch(node, body, context, overall_end) for node in calling]
+        answered = await asyncio.gather(*(self._fly(flight, body, context)
+                                          for flight in flights))
+        return {flight.node.code: outcome
+                for flight, outcome in zip(flights, answered, strict=True)}
 
-        def finish(code: str, outcome: NodeOutcome, counted: bool = True) -> None:
-            del flights[code]
-            answered[code] = (outcome, counted)
-
-        while flights:
-            now = time.monotonic()
-            for code, flight in list(flights.items()):
-                if now >= flight.deadline and not flight.left:
-                    # no slot came free before the deadline: the hub's fault, not the node's
-                    finish(code, _never_left(flight, now), counted=False)
-                elif now >= flight.deadline:
-                    finish(code, _timed_out(flight, now))
-                elif flight.hedge_at is not None and now >= flight.hedge_at:
-                    flight.hedge_at = None
-                    if self.hedging[code].try_hedge():
-                        flight.hedged = True
-                        task = self._start(flight, body, context)
-                        flight.tasks.append(task)
-                        owner[task] = code
-            if not flights:
-                break
-            wake = min(min(f.deadline, f.hedge_at or f.deadline) for f in flights.values())
-            pending = [task for task, code in owner.items() if code in flights]
-            done, _ = await asyncio.wait(pending, timeout=max(0.0, wake - time.monotonic()),
-                                         return_when=asyncio.FIRST_COMPLETED)
+    async def _fly(self, flight: _Flight, body: bytes,
+                   context: dict) -> tuple[NodeOutcome, bool]:
+        """One node's outcome: its first answer that is ok, else its first failure once
+        every call failed, else a timeout at its deadline (a hedge goes out at the hedge
+        time); and whether it says something about the node (its breaker learns from it).
+        Each node waits on its own calls only: a search of thousands of archives wakes for
+        an answer without walking the others."""
+        while True:
+            pending = [task for task in flight.tasks if not task.done()]
+            wake = min(flight.deadline, flight.hedge_at or flight.deadline)
+            done: set[asyncio.Task] = set()
+            if pending:
+                done, _ = await asyncio.wait(pending, timeout=max(0.0, wake - time.monotonic()),
+                                             return_when=asyncio.FIRST_COMPLETED)
             for task in done:
-                code = owner.pop(task)
-                flight = flights.get(code)
-                if flight is None:
-                    continue
                 if not flight.left:  # its only call never got a slot: the hub's fault
-                    finish(code, _never_left(flight, time.monotonic()), counted=False)
-                    continue
+                    return _never_left(flight, time.monotonic()), False
                 attempt = _result(task)
                 if attempt.ok:
-                    finish(code, _used(flight, attempt))
-                    continue
+                    return _used(flight, attempt), True
                 flight.failures.append(attempt)
                 if all(t.done() for t in flight.tasks):
-                    finish(code, _used(flight, flight.failures[0]))
-        return answered
+                    return _used(flight, flight.failures[0]), True
+            now = time.monotonic()
+            if now >= flight.deadline and not flight.left:
+                # no slot came free before the deadline: the hub's fault, not the node's
+                return _never_left(flight, now), False
+            if now >= flight.deadline:
+                return _timed_out(flight, now), True
+            if flight.hedge_at is not None and now >= flight.hedge_at:
+                flight.hedge_at = None
+                if self.hedging[flight.node.code].try_hedge():
+                    flight.hedged = True
+                    flight.tasks.append(self._start(flight, body, context))
 
     def _launch(self, node: NodeEntry, body: bytes, context: dict,
                 overall_end: float) -> _Flight:

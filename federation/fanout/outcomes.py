@@ -25,7 +25,7 @@ class Evidence:
     key: dict | None = None  # the archive's public JWK, when a lower hub relayed the answer
 
 
-@dataclass
+@dataclass(slots=True)  # a national search makes thousands, most of them `not_held`
 class NodeOutcome:
     """One archive's part in one search."""
 
