@@ -16,6 +16,7 @@ before its deadline is the hub's error, not the node's.
 """
 
 import asyncio
+import functools
 import os
 import threading
 import time
@@ -224,57 +225,76 @@ class FanOut:
     async def _search(self, calling: list[NodeEntry], body: bytes, context: dict,
                       overall_end: float, session: aiohttp.ClientSession,
                       slots: asyncio.Semaphore) -> dict[str, tuple[NodeOutcome, bool]]:
+        """Every node's outcome and whether it says something about the node (its breaker
+        learns from it). Driven by callbacks: a call's end, a node's hedge time and its
+        deadline each touch that node's flight only, so a search of thousands of archives
+        costs the same per archive as a search of one."""
+        loop = asyncio.get_running_loop()
         context = dict(context, session=session, slots=slots)
-        flights = [self._launch(node, body, context, overall_end) for node in calling]
-        answered = await asyncio.gather(*(self._fly(flight, body, context)
-                                          for flight in flights))
-        return {flight.node.code: outcome
-                for flight, outcome in zip(flights, answered, strict=True)}
+        answered: dict[str, tuple[NodeOutcome, bool]] = {}
+        all_answered = loop.create_future()
+        timers: list[asyncio.TimerHandle] = []
 
-    async def _fly(self, flight: _Flight, body: bytes,
-                   context: dict) -> tuple[NodeOutcome, bool]:
-        """One node's outcome: its first answer that is ok, else its first failure once
-        every call failed, else a timeout at its deadline (a hedge goes out at the hedge
-        time); and whether it says something about the node (its breaker learns from it).
-        Each node waits on its own calls only: a search of thousands of archives wakes for
-        an answer without walking the others."""
-        while True:
-            pending = [task for task in flight.tasks if not task.done()]
-            wake = min(flight.deadline, flight.hedge_at or flight.deadline)
-            done: set[asyncio.Task] = set()
-            if pending:
-                done, _ = await asyncio.wait(pending, timeout=max(0.0, wake - time.monotonic()),
-                                             return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                if not flight.left:  # its only call never got a slot: the hub's fault
-                    return _never_left(flight, time.monotonic()), False
-                attempt = _result(task)
-                if attempt.ok:
-                    return _used(flight, attempt), True
-                flight.failures.append(attempt)
-                if all(t.done() for t in flight.tasks):
-                    return _used(flight, flight.failures[0]), True
+        def finish(flight: _Flight, outcome: NodeOutcome, counted: bool = True) -> None:
+            if flight.node.code in answered:
+                return
+            answered[flight.node.code] = (outcome, counted)
+            if len(answered) == len(calling) and not all_answered.done():
+                all_answered.set_result(None)
+
+        def ended(flight: _Flight, task: asyncio.Task) -> None:
+            if flight.node.code in answered:
+                return
+            if not flight.left:  # its only call never got a slot: the hub's fault
+                finish(flight, _never_left(flight, time.monotonic()), counted=False)
+                return
+            attempt = _result(task)
+            if attempt.ok:
+                finish(flight, _used(flight, attempt))
+                return
+            flight.failures.append(attempt)
+            if all(t.done() for t in flight.tasks):
+                finish(flight, _used(flight, flight.failures[0]))
+
+        def deadline(flight: _Flight) -> None:
+            if flight.node.code in answered:
+                return
             now = time.monotonic()
-            if now >= flight.deadline and not flight.left:
-                # no slot came free before the deadline: the hub's fault, not the node's
-                return _never_left(flight, now), False
-            if now >= flight.deadline:
-                return _timed_out(flight, now), True
-            if flight.hedge_at is not None and now >= flight.hedge_at:
-                flight.hedge_at = None
-                if self.hedging[flight.node.code].try_hedge():
-                    flight.hedged = True
-                    flight.tasks.append(self._start(flight, body, context))
+            if not flight.left:  # no slot came free before the deadline: the hub's fault
+                finish(flight, _never_left(flight, now), counted=False)
+            else:
+                finish(flight, _timed_out(flight, now))
 
-    def _launch(self, node: NodeEntry, body: bytes, context: dict,
-                overall_end: float) -> _Flight:
+        def hedge(flight: _Flight) -> None:
+            if flight.node.code not in answered and self.hedging[flight.node.code].try_hedge():
+                flight.hedged = True
+                start(flight)
+
+        def start(flight: _Flight) -> None:
+            task = self._start(flight, body, context)
+            flight.tasks.append(task)
+            task.add_done_callback(functools.partial(ended, flight))
+
+        for node in calling:  # the loop's clock is time.monotonic(), the deadlines' own
+            flight = self._launch(node, overall_end)
+            start(flight)
+            timers.append(loop.call_at(flight.deadline, deadline, flight))
+            if flight.hedge_at is not None:
+                timers.append(loop.call_at(flight.hedge_at, hedge, flight))
+        try:
+            await all_answered
+        finally:
+            for timer in timers:
+                timer.cancel()
+        return answered
+
+    def _launch(self, node: NodeEntry, overall_end: float) -> _Flight:
         now = time.monotonic()
         policy = self.hedging[node.code]
         delay = policy.delay_s()
         deadline = min(now + (node.deadline_s or self.default_deadline_s), overall_end)
         flight = _Flight(node, now, deadline, now + delay if delay is not None else None)
         policy.on_call()
-        flight.tasks.append(self._start(flight, body, context))
         return flight
 
     def _start(self, flight: _Flight, body: bytes, context: dict) -> asyncio.Task:
