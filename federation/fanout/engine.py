@@ -42,6 +42,7 @@ from federation.fanout.outcomes import (
     UNAVAILABLE,
     NodeOutcome,
     leaves,
+    shared_outcome,
 )
 from federation.fanout.shared import SharedRedis
 from federation.registry import NodeEntry
@@ -90,6 +91,10 @@ class FanOut:
         self.overall_deadline_s = overall_deadline_s
         self._by_code = {node.code: node for node in self.nodes}
         self._has_hubs = any(node.is_hub for node in self.nodes)
+        # made once: a national search reports thousands of archives not asked
+        self._not_held = {node.code: shared_outcome(
+            {"code": node.code, "name": node.name}, NOT_HELD, NOT_HELD_REASON, node.kind)
+            for node in self.nodes}
         self.max_calls = max_calls or max(2, 2 * len(self.nodes))
         self._clients = {node.code: NodeClient(node, signing_key) for node in self.nodes}
         self._breakers = {
@@ -169,9 +174,7 @@ class FanOut:
             routed = []
             for node in asked:
                 if routes[node.code] is False:  # never on doubt: None is asked
-                    outcomes[node.code] = NodeOutcome(
-                        {"code": node.code, "name": node.name}, NOT_HELD, None,
-                        error=NOT_HELD_REASON, kind=node.kind)
+                    outcomes[node.code] = self._not_held[node.code]
                 else:
                     routed.append(node)
             asked = routed

@@ -50,6 +50,25 @@ class NodeOutcome:
         return self.status == OK
 
 
+class _Shared(NodeOutcome):
+    """An outcome that every search shares (an archive's `not_held`): read-only, so that
+    one search cannot change what the next one reports."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a shared outcome cannot be changed ({name})")
+
+
+def shared_outcome(archive: dict, status: str, error: str, kind: str) -> NodeOutcome:
+    """One outcome for many searches: with nothing of a search's own in it (no latency, no
+    records), and its lists empty for good."""
+    outcome = NodeOutcome(dict(archive), status, None, error=error, kind=kind)
+    outcome.records, outcome.via, outcome.children = (), (), ()  # type: ignore[assignment]
+    outcome.__class__ = _Shared
+    return outcome
+
+
 def leaves(outcomes: list[NodeOutcome]) -> list[NodeOutcome]:
     """One outcome per archive: a lower hub that answered stands for its archives (each
     marked with the hub it came through); one that did not stays as itself. An archive a
