@@ -75,9 +75,10 @@ class _Group:
 
     def _write(self, column: int, bits: np.ndarray) -> None:
         assert self.rows is not None
-        if column >> 3 >= self.rows.shape[1]:  # room for twice as many filters
-            grown = np.zeros((self.bits, max(1, 2 * self.rows.shape[1])), np.uint8)
-            grown[:, :self.rows.shape[1]] = self.rows
+        if column >> 3 >= self.rows.shape[1]:  # room for a quarter more filters
+            width = self.rows.shape[1]
+            grown = np.zeros((self.bits, width + max(1, width // 4)), np.uint8)
+            grown[:, :width] = self.rows
             self.rows = grown
         byte, shift = column >> 3, column & 7
         self.rows[:, byte] = (self.rows[:, byte] & np.uint8(~(1 << shift) & 0xFF)) | (
