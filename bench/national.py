@@ -350,7 +350,7 @@ def main() -> None:
     from bench.locator import KEY
     from federation.fanout import FanOut
     from federation.fanout.locators import LocatorBook
-    from runtime.serving import freeze_startup_objects
+    from runtime.serving import tune_collector_for_serving
 
     url = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen([sys.executable, __file__, "--serve", *sys.argv[1:]], cwd=ROOT)
@@ -370,7 +370,7 @@ def main() -> None:
               f"{time.monotonic() - started:.0f} s", flush=True)
         flat = FanOut(archives, hub_key, default_deadline_s=4.0, overall_deadline_s=6.0,
                       max_calls=2 * args.archives, locators=book, hedge_budget=0.0)
-        freeze_startup_objects()  # as `liancha hub serve` does once it has started
+        tune_collector_for_serving()  # as `liancha hub serve` does once it has started
         ask(flat, sample[:20])  # warm-up: connections, hedging's samples
         report("flat (one hub, locators)", ask(flat, sample[:args.subjects]), args.archives)
         flat.close()
@@ -397,7 +397,7 @@ def main() -> None:
             national = FanOut(hubs, national_key, default_deadline_s=5.0,
                               overall_deadline_s=7.0, locators=national_book,
                               hedge_budget=0.0)
-            freeze_startup_objects()
+            tune_collector_for_serving()
             ask(national, sample[:10])
             report(f"nested (national hub → {args.provinces} provincial hubs → archives)",
                    ask(national, sample[:args.nested_subjects]), args.archives)

@@ -51,9 +51,9 @@ def on_starting(server) -> None:  # type: ignore[no-untyped-def]
 
 def post_worker_init(worker) -> None:  # type: ignore[no-untyped-def]
     """The worker's app is made: what it made lives as long as the worker."""
-    from runtime.serving import freeze_startup_objects
+    from runtime.serving import tune_collector_for_serving
 
-    freeze_startup_objects()
+    tune_collector_for_serving()
 
 
 def child_exit(server, worker) -> None:  # type: ignore[no-untyped-def]

@@ -71,7 +71,7 @@ def serve(nodes: str, signing_key: str, identity_public_key: str, database_url: 
         click.echo(f"answering an upper hub as {upper.code} {upper.name} "
                    f"(node API: http://{host}:{port}/v1/search)")
     guards = app.extensions["liancha.hub"].guards
-    serving.freeze_startup_objects()
+    serving.tune_collector_for_serving()
     # beyond the largest body any address takes, waitress answers 413 itself, unread
     serving.serve(app, host=host, port=port, threads=threads, ident="liancha-hub",
                   max_body_bytes=max(guards.max_body_bytes, guards.max_upload_bytes) + 1024)

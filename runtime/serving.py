@@ -38,15 +38,27 @@ class ProblemServer(TcpWSGIServer):
     channel_class = ProblemChannel
 
 
-def freeze_startup_objects() -> None:
-    """Set what the process made at start (the app, and a hub's fan-out state for every
-    archive: entries, keys, breakers, locators) aside from the cyclic garbage collector,
-    which would otherwise walk it all again on each full collection: at 3,300 archives a
-    query makes ~20,000 objects, the collections it triggers took half of a query's own
-    time (bench/national.py). Those objects live as long as the process anyway. Called
-    where a process starts serving (`liancha hub serve`, gunicorn's `post_worker_init`);
-    not in the app factory, which tests call hundreds of times in one process."""
+def tune_collector_for_serving() -> None:
+    """Spare a serving process's heap from the cyclic garbage collector's needless walks.
+
+    - What the process made at start (the app, and a hub's fan-out state for every
+      archive: entries, keys, breakers, locators) is set aside (`gc.freeze()`): it lives as
+      long as the process, and full collections walked it all again; at 3,300 archives the
+      collections a query triggered took half of its own time (bench/national.py).
+    - Young objects are collected every `YOUNG_THRESHOLD` allocations, not every 700: a
+      national search makes tens of thousands of short-lived ones (a task, a response, an
+      outcome per archive), and the default threshold ran a collection, and every tenth one
+      an older generation's, every few archives (a fifth of a broadcast's CPU).
+
+    Called where a process starts serving (`liancha hub serve`, gunicorn's
+    `post_worker_init`); not in the app factory, which tests call hundreds of times in one
+    process."""
     gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_THRESHOLD, middle, old)
+
+
+YOUNG_THRESHOLD = 20_000
 
 
 def serve(app: Flask, *, host: str, port: int, threads: int, ident: str,
