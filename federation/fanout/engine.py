@@ -168,15 +168,15 @@ class FanOut:
                     outcomes[node.code] = _outcome(
                         node, SKIPPED, None,
                         f"holds none of the asked record types ({', '.join(record_types)})")
-        if self.locators is not None:
-            routes = self.locators.route(request.get("subject") or {},
-                                         [node.code for node in asked])
-            routed = []
+        to_ask = None if self.locators is None else \
+            self.locators.to_ask(request.get("subject") or {})
+        if to_ask is not None:  # never skipped on doubt: an archive the book lacks is asked
+            routed, known = [], self.locators.knows()  # type: ignore[union-attr]
             for node in asked:
-                if routes[node.code] is False:  # never on doubt: None is asked
-                    outcomes[node.code] = self._not_held[node.code]
-                else:
+                if node.code in to_ask or node.code not in known:
                     routed.append(node)
+                else:
+                    outcomes[node.code] = self._not_held[node.code]
             asked = routed
         if self.cache is not None and cache_scope is not None:
             # a cached answer is used even if the node's circuit opened since (a lower

@@ -13,6 +13,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+import numpy as np
 import orjson
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -55,6 +56,11 @@ class LocatorBook:
         self._nodes = {node.code: node for node in nodes}
         self._signing_key = signing_key
         self._held: dict[str, _Held] = {}
+        # when each archive's locator in `_held` was last confirmed (time.monotonic(); -inf
+        # without one): set after `_held` when one comes, before it when one goes
+        self._codes = list(self._nodes)
+        self._position = {code: index for index, code in enumerate(self._codes)}
+        self._fetched_at = np.full(len(self._codes), -np.inf)
         # the filters of every archive held, asked at once; an archive's are put here
         # before it is in `_held` and leave after: an archive in `_held` is always in it
         self._filters = SlicedFilters()
@@ -67,28 +73,28 @@ class LocatorBook:
     def close(self) -> None:
         self._session.close()
 
-    def route(self, subject: dict, codes: list[str]) -> dict[str, bool | None]:
-        """For each archive code: False (its fresh locator holds none of the subject's
-        keys: not asked), True (it may hold them) or None (no usable locator: asked)."""
+    def to_ask(self, subject: dict) -> set[str] | None:
+        """The archives of this book to ask about `subject`: those whose fresh locator may
+        hold one of its keys, and those without a fresh one (no locator yet, a stale one,
+        one the archive withdrew or that could not be used), which are fetched again
+        meanwhile. Every other archive of the book holds none of its keys: not asked.
+        None: ask every archive (the subject cannot be read; they answer what is wrong)."""
         try:
             hashed = self.key.hashed(subject_keys(read_subject(subject)))
         except (InvalidIdNumber, InvalidDate, KeyError, TypeError):
-            return dict.fromkeys(codes)  # the archives answer what is wrong with it
-        now = time.monotonic()
+            return None
         with self._filters_lock:
             holders = self._filters.holders(hashed)
-        routes: dict[str, bool | None] = {}
-        stale = []
-        for code in codes:
-            held = self._held.get(code)
-            if held is None or now - held.fetched_at > self.max_age_s:
-                routes[code] = None
-                stale.append(code)
-            else:
-                routes[code] = code in holders
-        if stale:
-            self.refresh_in_background(stale)
-        return routes
+        stale = np.flatnonzero(self._fetched_at < time.monotonic() - self.max_age_s)
+        if not len(stale):
+            return holders
+        doubtful = [self._codes[index] for index in stale.tolist()]
+        self.refresh_in_background(doubtful)
+        return holders.union(doubtful)
+
+    def knows(self) -> dict[str, NodeEntry]:
+        """The archives this book routes (any other is always asked)."""
+        return self._nodes
 
     def refresh_in_background(self, codes: list[str] | None = None) -> None:
         with self._lock:
@@ -122,6 +128,7 @@ class LocatorBook:
         return code in self._held
 
     def _drop(self, code: str) -> None:
+        self._fetched_at[self._position[code]] = -np.inf
         self._held.pop(code, None)
         with self._filters_lock:
             self._filters.remove(code)
@@ -137,6 +144,7 @@ class LocatorBook:
             if response.status_code == 304 and held is not None:
                 self._held[node.code] = _Held(held.filters, held.etag, fetched_at,
                                               held.parties, held.keys)
+                self._fetched_at[self._position[node.code]] = fetched_at
                 return
             if response.status_code != 200:
                 raise _Unusable(f"answered HTTP {response.status_code}")
@@ -169,9 +177,9 @@ class LocatorBook:
         self._held[node.code] = _Held(tuple(filters), response.headers.get("ETag"),
                                       fetched_at, int(body.get("parties") or 0),
                                       int(body.get("keys") or 0))
+        self._fetched_at[self._position[node.code]] = fetched_at
         log.info("locator of %s fetched: %s keys, built %s", node.code, body.get("keys"),
                  body.get("built_at"))
-
 
     def union(self) -> dict | None:
         """What this hub publishes upward: every archive's fresh locator, as one set; None

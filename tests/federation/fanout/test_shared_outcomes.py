@@ -21,8 +21,14 @@ def test_a_shared_outcome_cannot_be_changed() -> None:
 class _NothingHeld:
     """A locator book whose every archive is fresh and holds none of the subject's keys."""
 
-    def route(self, subject: dict, codes: list[str]) -> dict[str, bool | None]:
-        return dict.fromkeys(codes, False)
+    def __init__(self, nodes: list[NodeEntry]) -> None:
+        self.nodes = {node.code: node for node in nodes}
+
+    def to_ask(self, subject: dict) -> set[str]:
+        return set()
+
+    def knows(self) -> dict[str, NodeEntry]:
+        return self.nodes
 
     def close(self) -> None:
         pass
@@ -31,7 +37,7 @@ class _NothingHeld:
 def test_searches_report_not_held_archives_alike_without_calling_them() -> None:
     nodes = [NodeEntry(f"5101{n:02d}", f"档案馆{n}", f"http://127.0.0.1:9/{n}", {})
              for n in range(5)]  # port 9: a call would fail, not come back not_held
-    fanout = FanOut(nodes, Ed25519PrivateKey.generate(), locators=_NothingHeld())
+    fanout = FanOut(nodes, Ed25519PrivateKey.generate(), locators=_NothingHeld(nodes))  # type: ignore[arg-type]
     first = fanout.search({"subject": {"name": "李明"}, "purpose": "p", "request_id": "r1"})
     second = fanout.search({"subject": {"name": "王芳"}, "purpose": "p", "request_id": "r2"})
     assert [o.status for o in first] == [NOT_HELD] * 5
