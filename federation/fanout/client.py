@@ -20,7 +20,7 @@ import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from yarl import URL
 
-from federation.fanout.lower_hubs import archives_below
+from federation.fanout.lower_hubs import answer_problems, archives_below
 from federation.fanout.outcomes import (
     ERROR,
     OK,
@@ -31,7 +31,7 @@ from federation.fanout.outcomes import (
 )
 from federation.registry import NodeEntry
 from runtime import request_ids
-from schemas.nesting import DEADLINE_HEADER, HubSearchAnswerSchema
+from schemas.nesting import DEADLINE_HEADER
 from schemas.search import SearchAnswerSchema
 from schemas.signing import SIGNATURE_HEADER, SignatureInvalid, mint_hub_token, verify_body
 
@@ -39,7 +39,6 @@ TOKEN_LIFETIME_S = 60
 MAX_ANSWER_BYTES = 64 * 1024 * 1024
 READ_CHUNK = 256 * 1024
 _ANSWER_SCHEMA = SearchAnswerSchema()
-_HUB_ANSWER_SCHEMA = HubSearchAnswerSchema()
 
 
 @dataclass
@@ -118,7 +117,7 @@ class NodeClient:
             return error("answer is not JSON")
         if not isinstance(answer, dict):
             return error("answer is not a search answer: expected a JSON object")
-        problems = (_HUB_ANSWER_SCHEMA if self.node.is_hub else _ANSWER_SCHEMA).validate(answer)
+        problems = answer_problems(answer) if self.node.is_hub else _ANSWER_SCHEMA.validate(answer)
         if problems:
             return error(f"answer is not a search answer: {_first_problem(problems)}")
         code = answer["archive"]["code"]

@@ -7,16 +7,48 @@ records used are those of the archive's answer, after its signature is checked h
 archive whose relayed answer does not check out is an `error`, whatever the hub said.
 """
 
+import functools
 from datetime import UTC, datetime
 
 import orjson
 
 from federation.fanout.outcomes import ERROR, OK, STATUSES, Evidence, NodeOutcome, name_context
 from federation.registry import NodeEntry
+from schemas.nesting import HubSearchAnswerSchema, RelayedStatusSchema
 from schemas.search import SearchAnswerSchema
 from schemas.signing import SignatureInvalid, key_from_jwk, public_jwk, verify_body
 
 _ANSWER_SCHEMA = SearchAnswerSchema()
+_HUB_ANSWER_SCHEMA = HubSearchAnswerSchema()
+_STATUS_SCHEMA = RelayedStatusSchema()
+
+
+def answer_problems(answer: dict) -> dict:
+    """What `HubSearchAnswerSchema` finds wrong with a lower hub's answer ({}: nothing).
+
+    The statuses of the archives below are checked one by one, and a status once found
+    right is remembered by its exact text: most come back the same query after query (an
+    archive `not_held`, its reason, no latency), and the schema took ~25 µs for each of the
+    ~100 statuses of every provincial hub's answer. Anything found wrong is described by
+    the schema over the whole answer, as before."""
+    nodes = answer.get("nodes")
+    if (isinstance(nodes, list) and not _HUB_ANSWER_SCHEMA.validate({**answer, "nodes": []})
+            and all(isinstance(status, dict) and _status_right(status) for status in nodes)):
+        return {}
+    return _HUB_ANSWER_SCHEMA.validate(answer)
+
+
+def _status_right(status: dict) -> bool:
+    try:
+        text = orjson.dumps(status)
+    except (TypeError, orjson.JSONEncodeError):  # (e.g. an integer past 64 bits)
+        return False
+    return _status_text_right(text)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _status_text_right(text: bytes) -> bool:
+    return not _STATUS_SCHEMA.validate(orjson.loads(text))
 
 
 def archives_below(hub: NodeEntry, answer: dict, request_id: str) -> list[NodeOutcome]:
