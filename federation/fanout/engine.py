@@ -7,10 +7,11 @@ to ask, the locators, the answer cache, the breakers, which may talk to Redis), 
 slow Redis never holds the loop that every search shares.
 
 How the deadlines hold: every node gets an absolute deadline (its own `deadline_s` or the
-default, never past the overall one); the search's coroutine only ever waits up to the next
-deadline or hedge time, and the caller's thread waits for that coroutine, so `search`
-returns by the overall deadline whatever the nodes do. Calls still running then are
-abandoned, not awaited; they end by themselves at their deadline (`client.py`).
+default, never past the overall one) and a timer at it (and one at its hedge time); a node
+not answered when its timer fires is `timeout`, and the caller's thread waits for the
+search's coroutine, so `search` returns by the overall deadline whatever the nodes do.
+Calls still running then are abandoned, not awaited; they end by themselves at their
+deadline (`client.py`).
 At most `max_calls` calls are in flight in the process at once; a call that cannot start
 before its deadline is the hub's error, not the node's.
 """

@@ -42,7 +42,6 @@ PURPOSE = "record locator refresh"
 class _Held:
     filters: tuple[str, ...]  # one for an archive; a lower hub's, one per archive below
     etag: str | None
-    fetched_at: float  # time.monotonic() of the last fetch that confirmed it
     parties: int
     keys: int
 
@@ -56,8 +55,9 @@ class LocatorBook:
         self._nodes = {node.code: node for node in nodes}
         self._signing_key = signing_key
         self._held: dict[str, _Held] = {}
-        # when each archive's locator in `_held` was last confirmed (time.monotonic(); -inf
-        # without one): set after `_held` when one comes, before it when one goes
+        # when each archive's locator in `_held` was last fetched or confirmed (a 304) by
+        # time.monotonic(); -inf without one: set after `_held` when one comes, before it
+        # when one goes
         self._codes = list(self._nodes)
         self._position = {code: index for index, code in enumerate(self._codes)}
         self._fetched_at = np.full(len(self._codes), -np.inf)
@@ -142,8 +142,6 @@ class LocatorBook:
         with self._session.get(f"{node.url}/v1/locator", headers=headers, stream=True,
                                timeout=FETCH_TIMEOUT_S) as response:
             if response.status_code == 304 and held is not None:
-                self._held[node.code] = _Held(held.filters, held.etag, fetched_at,
-                                              held.parties, held.keys)
                 self._fetched_at[self._position[node.code]] = fetched_at
                 return
             if response.status_code != 200:
@@ -175,7 +173,7 @@ class LocatorBook:
         with self._filters_lock:
             self._filters.put(node.code, blooms)
         self._held[node.code] = _Held(tuple(filters), response.headers.get("ETag"),
-                                      fetched_at, int(body.get("parties") or 0),
+                                      int(body.get("parties") or 0),
                                       int(body.get("keys") or 0))
         self._fetched_at[self._position[node.code]] = fetched_at
         log.info("locator of %s fetched: %s keys, built %s", node.code, body.get("keys"),
@@ -186,12 +184,12 @@ class LocatorBook:
         unless every entry has one (an archive without is asked every time, and so must
         the hub be). Those missing or stale are fetched again meanwhile: a lower hub is
         asked only from above, and its upper hub asks for this union again and again."""
-        now = time.monotonic()
-        held = [self._held.get(code) for code in self._nodes]
-        missing = [code for code, h in zip(self._nodes, held, strict=True)
-                   if h is None or now - h.fetched_at > self.max_age_s]
+        stale = np.flatnonzero(self._fetched_at < time.monotonic() - self.max_age_s)
+        held = [self._held.get(code) for code in self._codes]
+        missing = {self._codes[index] for index in stale.tolist()}
+        missing.update(code for code, h in zip(self._codes, held, strict=True) if h is None)
         if missing:
-            self.refresh_in_background(missing)
+            self.refresh_in_background(sorted(missing))
             return None
         return {"format": SET_FORMAT, "key_id": self.key.key_id,
                 "filters": [text for h in held if h is not None for text in h.filters],
