@@ -106,8 +106,9 @@ def mint_hub_token(
     Written here rather than by pyjwt (a standard compact JWS all the same, which pyjwt
     reads): a hub mints one per archive asked, on the fan-out's one loop, and pyjwt took
     as long again as the Ed25519 signature itself."""
+    # ASCII with escapes, as pyjwt wrote it: any purpose text, even a lone surrogate
     claims = json.dumps(hub_token_claims(audience, purpose, lifetime_s),
-                        separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+                        separators=(",", ":")).encode("ascii")
     signing_input = f"{_TOKEN_HEADER}.{_b64url(claims)}"
     return f"{signing_input}.{_b64url(key.sign(signing_input.encode('ascii')))}"
 

@@ -79,3 +79,16 @@ def test_any_changed_character_is_refused(position: int, character: str) -> None
     # base64url's last character carries spare bits: a change there may decode alike
     assert _b64(base64.urlsafe_b64decode(changed.split(".")[2] + "==")) == \
         SIGNATURE.split(".")[2] and signed.request_id == "r-1"
+
+
+def test_a_hub_token_carries_any_purpose_text_to_the_node() -> None:
+    """Written without pyjwt, read by pyjwt: the purpose arrives as it was given."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from schemas.signing import check_hub_token, mint_hub_token
+
+    key = Ed25519PrivateKey.generate()
+    for purpose in ("退休工龄认定", "婚姻登记 \U0002a6a5 查询", "x\ud800y", 'say "why"\n'):
+        token = mint_hub_token(key, "510100", purpose)
+        call = check_hub_token(f"Bearer {token}", key.public_key(), "510100", 30, 300)
+        assert call.purpose == purpose
