@@ -30,7 +30,6 @@ The hub side is Liancha's own code over real HTTP:
 from __future__ import annotations
 
 import argparse
-import gc
 import hashlib
 import os
 import random
@@ -79,6 +78,7 @@ def serve(args: argparse.Namespace) -> None:
     from aiohttp import web
 
     from bench.locator import KEY, lives, party
+    from runtime.serving import tune_collector_for_serving
     from schemas.locator import FORMAT, encode_filter, new_filter, party_keys
     from schemas.signing import sign_body
 
@@ -112,10 +112,8 @@ def serve(args: argparse.Namespace) -> None:
     signers = [archive_key(index) for index in range(args.archives)]
     draw = random.Random(args.seed + 1)
     # the million people's truth stays for the process's life: the collector's full passes
-    # over it would stall every archive at once (the hub's own start-up heap is spared the
-    # same way: runtime/serving.py)
-    gc.collect()
-    gc.freeze()
+    # over it would stall every archive at once; spared as a serving hub spares its own
+    tune_collector_for_serving()
 
     def index_of(request: web.Request) -> int:
         index = int(request.match_info["code"]) - 100000
