@@ -170,12 +170,8 @@ def new_filter(expected_keys: int) -> Bloom:
 
 def size_step(expected_keys: int) -> int:
     """The least 2^(n/4), rounded up, that is at least `expected_keys` (and at least 1)."""
-    if expected_keys <= 1:
-        return 1
-    step = math.ceil(4 * math.log2(expected_keys))
-    while math.ceil(2 ** ((step - 1) / 4)) >= expected_keys:  # log2's rounding, either way
-        step -= 1
-    while math.ceil(2 ** (step / 4)) < expected_keys:
+    step = 0
+    while math.ceil(2 ** (step / 4)) < expected_keys:  # ~100 steps for ten million keys
         step += 1
     return math.ceil(2 ** (step / 4))
 
